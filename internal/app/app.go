@@ -1,0 +1,242 @@
+// Package app assembles Pierre from its parts: configuration, store,
+// vault, auth, providers, tools and transports. Binaries call New and then
+// Serve (HTTP) or ServeStdio.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/pierre-fitness/pierre/internal/athletedata"
+	"github.com/pierre-fitness/pierre/internal/auth"
+	"github.com/pierre-fitness/pierre/internal/config"
+	"github.com/pierre-fitness/pierre/internal/httpapi"
+	"github.com/pierre-fitness/pierre/internal/intelligence"
+	"github.com/pierre-fitness/pierre/internal/mcpserver"
+	"github.com/pierre-fitness/pierre/internal/provider"
+	"github.com/pierre-fitness/pierre/internal/provider/synthetic"
+	"github.com/pierre-fitness/pierre/internal/store/sqlstore"
+	"github.com/pierre-fitness/pierre/internal/tools"
+	"github.com/pierre-fitness/pierre/internal/tools/fitnesstools"
+	"github.com/pierre-fitness/pierre/internal/toon"
+	"github.com/pierre-fitness/pierre/internal/usersettings"
+	"github.com/pierre-fitness/pierre/internal/vault"
+	"github.com/pierre-fitness/pierre/internal/version"
+)
+
+// App is an assembled server.
+type App struct {
+	Config    *config.Config
+	Log       *slog.Logger
+	Store     *sqlstore.Store
+	Vault     *vault.Vault
+	Keys      *auth.KeySet
+	Auth      *auth.Service
+	Providers *provider.Registry
+	Data      *athletedata.Service
+	Tools     *tools.Registry
+	MCP       *mcp.Server
+	HTTP      *httpapi.Server
+	// Redis is nil unless REDIS_URL is set.
+	Redis *redis.Client
+	// Settings gives each user's algorithm choices and overrides.
+	Settings usersettings.Reader
+}
+
+// Options adjust assembly, mostly for tests.
+type Options struct {
+	// Synthetic overrides the synthetic provider's options (clock, scenarios).
+	Synthetic *synthetic.Options
+}
+
+// New assembles the server. The caller must Close it.
+func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options) (*App, error) {
+	a := &App{Config: cfg, Log: log}
+	mek := cfg.MasterKey
+	if mek == nil {
+		if cfg.IsProduction() {
+			return nil, errors.New("PIERRE_MASTER_ENCRYPTION_KEY is required in production")
+		}
+		key, path, created, err := vault.LoadOrCreateDevKey(cfg.DataDir)
+		if err != nil {
+			return nil, fmt.Errorf("development master key: %w", err)
+		}
+		if created {
+			log.Warn("generated a development master encryption key; set PIERRE_MASTER_ENCRYPTION_KEY in production and keep it safe",
+				"path", path)
+		}
+		mek = key
+	}
+	st, err := sqlstore.Open(ctx, cfg.Database, log)
+	if err != nil {
+		return nil, err
+	}
+	a.Store = st
+	if cfg.RedisURL != "" {
+		if a.Redis, err = connectRedis(ctx, cfg.RedisURL); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
+	if err := a.assemble(ctx, mek, opts); err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
+	cfg, log := a.Config, a.Log
+	// Invalid PIERRE_*_ALGORITHM values stop the server with the variable
+	// and the allowed values named.
+	algos, err := intelligence.AlgorithmsFromEnv(cfg.Lookup)
+	if err != nil {
+		return err
+	}
+	a.Settings = usersettings.Defaults{Algorithms: algos}
+	v, err := vault.New(mek, a.Store)
+	if err != nil {
+		return err
+	}
+	if err := v.Verify(ctx); err != nil {
+		return err
+	}
+	a.Vault = v
+	start := time.Now()
+	if a.Keys, err = auth.LoadKeySet(ctx, a.Store, v, cfg.RSAKeySize); err != nil {
+		return fmt.Errorf("signing keys: %w", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		log.Info("generated the JWT signing key", "bits", cfg.RSAKeySize, "took", d.Round(time.Millisecond))
+	}
+	signer := auth.NewSigner(a.Keys, cfg.BaseURL, cfg.MCPResourceURL())
+	if a.Auth, err = auth.NewService(a.Store, signer, cfg.JWTExpiry, log); err != nil {
+		return err
+	}
+	if err := a.Auth.SyncRevocations(ctx); err != nil {
+		return fmt.Errorf("load revoked tokens: %w", err)
+	}
+	bus, limiter := sharedState(a.Redis)
+	a.Auth.SetBus(bus)
+
+	synOpts := synthetic.Options{}
+	if opts.Synthetic != nil {
+		synOpts = *opts.Synthetic
+	}
+	a.Providers = provider.NewRegistry(synthetic.New(synOpts))
+	a.Data = athletedata.New(a.Providers, athletedata.BuiltinConnector{Registry: a.Providers}, cfg.DefaultProvider)
+
+	a.Tools = tools.NewRegistry(func(ctx context.Context, tool string, err error) {
+		log.Error("tool failed", "tool", tool, "err", err)
+	})
+	// Tool answers treat an absent optional field and null alike, so lists
+	// of activities with different fields still render as TOON tables.
+	a.Tools.SetTOONEncoder(toon.FromJSONFilled)
+	fitnesstools.Register(a.Tools, a.Data)
+
+	a.MCP = mcpserver.New(a.Tools, mcpserver.Options{Version: version.String(), Logger: log})
+	var checks map[string]httpapi.Pinger
+	if a.Redis != nil {
+		checks = map[string]httpapi.Pinger{"redis": redisPinger{a.Redis}}
+	}
+	a.HTTP = httpapi.New(httpapi.Deps{
+		Log: log, Version: version.String(), Production: cfg.IsProduction(),
+		BaseURL: cfg.BaseURL, Resource: cfg.MCPResourceURL(), CORS: cfg.CORSAllowedOrigins,
+		Driver: string(a.Store.Driver()), DB: a.Store, Auth: a.Auth, Users: a.Store, Tenants: a.Store,
+		Tools: a.Tools, MCP: a.MCP, ProtectLocalhost: a.IsLocalBaseURL(), Limiter: limiter, Checks: checks,
+	})
+	return nil
+}
+
+// Close releases the store and the Redis connection.
+func (a *App) Close() error {
+	if a.Redis != nil {
+		a.Redis.Close()
+	}
+	return a.Store.Close()
+}
+
+// Serve serves HTTP on ln until ctx is cancelled, then stops accepting,
+// lets in-flight requests finish (up to ShutdownTimeout) and returns.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.HTTP,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	bg, stopBG := context.WithCancel(context.Background())
+	defer stopBG()
+	go a.Auth.Run(bg, 30*time.Second)
+	go a.pruneSigningKeys(bg)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.HTTP.Drain()
+	a.Log.Info("shutting down: finishing in-flight requests", "timeout", a.Config.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		// Long-lived streams (SSE) never go idle; cut them now.
+		srv.Close()
+		err = nil
+	}
+	if e := <-errc; e != nil && !errors.Is(e, http.ErrServerClosed) {
+		return e
+	}
+	return err
+}
+
+func (a *App) pruneSigningKeys(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			// Refresh tokens outlive access tokens but are opaque, so only
+			// access-token lifetime matters for key retirement.
+			if _, err := a.Keys.PruneRetired(ctx, a.Config.JWTExpiry+time.Hour); err != nil {
+				a.Log.Warn("prune retired signing keys", "err", err)
+			}
+			if err := a.Keys.Reload(ctx); err != nil {
+				a.Log.Warn("reload signing keys", "err", err)
+			}
+		}
+	}
+}
+
+// ServeStdio serves MCP over stdin/stdout as principal p until the client
+// disconnects or ctx ends.
+func (a *App) ServeStdio(ctx context.Context, p auth.Principal, t mcp.Transport) error {
+	srv := mcpserver.New(a.Tools, mcpserver.Options{Version: version.String(), Logger: a.Log,
+		Principal: func(context.Context) (auth.Principal, bool) { return p, true }})
+	return srv.Run(ctx, t)
+}
+
+// IsLocalBaseURL reports whether the public URL points at this machine.
+func (a *App) IsLocalBaseURL() bool {
+	u, err := url.Parse(a.Config.BaseURL)
+	if err != nil {
+		return false
+	}
+	h := u.Hostname()
+	return h == "localhost" || h == "127.0.0.1" || h == "::1"
+}

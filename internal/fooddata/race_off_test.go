@@ -1,0 +1,5 @@
+//go:build !race
+
+package fooddata
+
+const raceEnabled = false
