@@ -15,7 +15,9 @@ type Redis struct {
 }
 
 // NewRedis returns a counter whose keys start with prefix.
-func NewRedis(rdb redis.UniversalClient, prefix string) *Redis { return &Redis{rdb: rdb, prefix: prefix} }
+func NewRedis(rdb redis.UniversalClient, prefix string) *Redis {
+	return &Redis{rdb: rdb, prefix: prefix}
+}
 
 var takeScript = redis.NewScript(`
 local n = tonumber(redis.call('GET', KEYS[1]) or '0')
