@@ -286,7 +286,7 @@ func (e *env) suggestRestDay(ctx context.Context, c *tools.Call, in providersArg
 		"rest_recommended": rd.RestRecommended, "urgency": rd.Urgency, "rest_type": rd.RestType, "reason": rd.Reason,
 		"suggestions": rd.Suggestions, "decision": rd, "recovery_score": rec.Score, "training_load": summarizeLoad(&s.Load),
 		"consecutive_hard_days": a.HardDays, "overtraining": a.Overtrain, "providers_used": providersUsed(s, sd),
-		"method": "tutorial rule, in order: recovery < 30 or TSB < −40 → immediate; recovery < 50 and ≥ 3 hard days → soon; ≥ 6 hard days or TSB < −20 → next_day",
+		"method":  "tutorial rule, in order: recovery < 30 or TSB < −40 → immediate; recovery < 50 and ≥ 3 hard days → soon; ≥ 6 hard days or TSB < −20 → next_day",
 		"summary": summary,
 	}, nil
 }

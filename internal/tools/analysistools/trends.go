@@ -122,7 +122,7 @@ func (e *env) performanceTrends(ctx context.Context, c *tools.Call, in trendArgs
 		"provider": h.Provider, "metric": in.Metric, "unit": trendUnits[in.Metric], "sport_family": fam,
 		"timeframe": in.Timeframe, "period_days": days, "activities": len(pts),
 		"direction": tr.Direction, "r_squared": round2(tr.Regression.RSquared), "trend": tr,
-		"method": "ordinary least squares of the metric on time (days); direction needs p < 0.05 and a change of at least 1 %",
+		"method":  "ordinary least squares of the metric on time (days); direction needs p < 0.05 and a change of at least 1 %",
 		"summary": fmt.Sprintf("%s %s: %s", fam, in.Metric, tr.Interpretation),
 	}, nil
 }
@@ -171,7 +171,7 @@ func (e *env) detectPatterns(ctx context.Context, c *tools.Call, in patternArgs)
 			out["result"], out["summary"] = r, r.Interpretation
 			return out, nil
 		}
-		cons, err := intelligence.TrainingConsistency(h.Acts, h.Today.AddDays(-(days-1)), h.Today, h.Loc)
+		cons, err := intelligence.TrainingConsistency(h.Acts, h.Today.AddDays(-(days - 1)), h.Today, h.Loc)
 		if err != nil {
 			return nil, engineErr(err)
 		}
