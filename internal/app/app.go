@@ -26,6 +26,7 @@ import (
 	"github.com/pierre-fitness/pierre/internal/provider/synthetic"
 	"github.com/pierre-fitness/pierre/internal/store/sqlstore"
 	"github.com/pierre-fitness/pierre/internal/tools"
+	"github.com/pierre-fitness/pierre/internal/tools/analysistools"
 	"github.com/pierre-fitness/pierre/internal/tools/fitnesstools"
 	"github.com/pierre-fitness/pierre/internal/toon"
 	"github.com/pierre-fitness/pierre/internal/usersettings"
@@ -142,6 +143,8 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 	// of activities with different fields still render as TOON tables.
 	a.Tools.SetTOONEncoder(toon.FromJSONFilled)
 	fitnesstools.Register(a.Tools, a.Data)
+	// "Today" for the analyses is the clock the synthetic data is generated with.
+	analysistools.Register(a.Tools, a.Data, a.Settings, analysistools.WithClock(synOpts.Now))
 
 	a.MCP = mcpserver.New(a.Tools, mcpserver.Options{Version: version.String(), Logger: log})
 	var checks map[string]httpapi.Pinger
