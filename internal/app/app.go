@@ -19,6 +19,7 @@ import (
 	"github.com/pierre-fitness/pierre/internal/athletedata"
 	"github.com/pierre-fitness/pierre/internal/auth"
 	"github.com/pierre-fitness/pierre/internal/config"
+	"github.com/pierre-fitness/pierre/internal/fooddata"
 	"github.com/pierre-fitness/pierre/internal/httpapi"
 	"github.com/pierre-fitness/pierre/internal/intelligence"
 	"github.com/pierre-fitness/pierre/internal/mcpserver"
@@ -27,6 +28,7 @@ import (
 	"github.com/pierre-fitness/pierre/internal/store/sqlstore"
 	"github.com/pierre-fitness/pierre/internal/tools"
 	"github.com/pierre-fitness/pierre/internal/tools/fitnesstools"
+	"github.com/pierre-fitness/pierre/internal/tools/nutritiontools"
 	"github.com/pierre-fitness/pierre/internal/toon"
 	"github.com/pierre-fitness/pierre/internal/usersettings"
 	"github.com/pierre-fitness/pierre/internal/vault"
@@ -142,6 +144,14 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 	// of activities with different fields still render as TOON tables.
 	a.Tools.SetTOONEncoder(toon.FromJSONFilled)
 	fitnesstools.Register(a.Tools, a.Data)
+	// Nutrition reads "recent" training on the synthetic provider's clock
+	// when one is set, so tests with a fixed date see the same days.
+	nutritionNow := synOpts.Now
+	if nutritionNow == nil {
+		nutritionNow = time.Now
+	}
+	nutritiontools.Register(a.Tools, nutritiontools.Deps{Data: a.Data, Settings: a.Settings,
+		Foods: fooddata.FromEnv(), Recipes: a.Store, Now: nutritionNow})
 
 	a.MCP = mcpserver.New(a.Tools, mcpserver.Options{Version: version.String(), Logger: log})
 	var checks map[string]httpapi.Pinger
