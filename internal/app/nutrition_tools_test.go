@@ -274,7 +274,7 @@ func TestRecipesAreInvisibleToOtherUsersThroughMCP(t *testing.T) {
 		return tb.AccessToken
 	}
 	alice := connect(t, s, token("alice@example.com", ""), nil)
-	dave := connect(t, s, token("dave@example.com", ""), nil)      // same tenant
+	dave := connect(t, s, token("dave@example.com", ""), nil)     // same tenant
 	bob := connect(t, s, token("bob@example.com", "club-b"), nil) // other tenant
 	saved := mustCall(t, alice, "save_recipe", map[string]any{"name": "Alice's Salmon Salad", "meal_timing": "rest_day",
 		"ingredients": []any{map[string]any{"name": "salmon", "quantity": 150, "unit": "g"}}})
