@@ -19,6 +19,7 @@ import (
 	"github.com/pierre-fitness/pierre/internal/athletedata"
 	"github.com/pierre-fitness/pierre/internal/auth"
 	"github.com/pierre-fitness/pierre/internal/config"
+	"github.com/pierre-fitness/pierre/internal/fooddata"
 	"github.com/pierre-fitness/pierre/internal/httpapi"
 	"github.com/pierre-fitness/pierre/internal/intelligence"
 	"github.com/pierre-fitness/pierre/internal/mcpserver"
@@ -28,6 +29,7 @@ import (
 	"github.com/pierre-fitness/pierre/internal/tools"
 	"github.com/pierre-fitness/pierre/internal/tools/analysistools"
 	"github.com/pierre-fitness/pierre/internal/tools/fitnesstools"
+	"github.com/pierre-fitness/pierre/internal/tools/nutritiontools"
 	"github.com/pierre-fitness/pierre/internal/toon"
 	"github.com/pierre-fitness/pierre/internal/usersettings"
 	"github.com/pierre-fitness/pierre/internal/vault"
@@ -143,8 +145,16 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 	// of activities with different fields still render as TOON tables.
 	a.Tools.SetTOONEncoder(toon.FromJSONFilled)
 	fitnesstools.Register(a.Tools, a.Data)
-	// "Today" for the analyses is the clock the synthetic data is generated with.
-	analysistools.Register(a.Tools, a.Data, a.Settings, analysistools.WithClock(synOpts.Now))
+	// "Today" for analyses and for "recent" training in nutrition is the
+	// clock the synthetic data is generated with, so tests with a fixed
+	// date see the same days.
+	now := synOpts.Now
+	if now == nil {
+		now = time.Now
+	}
+	analysistools.Register(a.Tools, a.Data, a.Settings, analysistools.WithClock(now))
+	nutritiontools.Register(a.Tools, nutritiontools.Deps{Data: a.Data, Settings: a.Settings,
+		Foods: fooddata.FromEnv(), Recipes: a.Store, Now: now})
 
 	a.MCP = mcpserver.New(a.Tools, mcpserver.Options{Version: version.String(), Logger: log})
 	var checks map[string]httpapi.Pinger
