@@ -16,9 +16,9 @@ import (
 // oauthFixture makes two tenants, a user in each plus a second user in the
 // first, and a registered client.
 type oauthFixture struct {
-	tenantA, tenantB string
+	tenantA, tenantB  string
 	alice, bob, carol string // alice and bob in A, carol in B
-	client             store.OAuthClient
+	client            store.OAuthClient
 }
 
 func newOAuthFixture(t *testing.T, s *sqlstore.Store) oauthFixture {
