@@ -23,6 +23,7 @@ import (
 	"github.com/pierre-fitness/pierre/internal/httpapi"
 	"github.com/pierre-fitness/pierre/internal/intelligence"
 	"github.com/pierre-fitness/pierre/internal/mcpserver"
+	"github.com/pierre-fitness/pierre/internal/oauth2server"
 	"github.com/pierre-fitness/pierre/internal/provider"
 	"github.com/pierre-fitness/pierre/internal/provider/synthetic"
 	"github.com/pierre-fitness/pierre/internal/store/sqlstore"
@@ -161,11 +162,20 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 	if a.Redis != nil {
 		checks = map[string]httpapi.Pinger{"redis": redisPinger{a.Redis}}
 	}
+	oauthSrv, err := oauth2server.New(a.Store, a.Auth, oauth2server.Config{BaseURL: cfg.BaseURL, Resource: cfg.MCPResourceURL(),
+		AccessTTL: cfg.OAuthAccessTTL, RefreshTTL: cfg.OAuthRefreshTTL, CodeTTL: cfg.OAuthCodeTTL,
+		Production: cfg.IsProduction(), Limiter: limiter, Log: log})
+	if err != nil {
+		return fmt.Errorf("oauth2 server: %w", err)
+	}
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, Version: version.String(), Production: cfg.IsProduction(),
 		BaseURL: cfg.BaseURL, Resource: cfg.MCPResourceURL(), CORS: cfg.CORSAllowedOrigins,
 		Driver: string(a.Store.Driver()), DB: a.Store, Auth: a.Auth, Users: a.Store, Tenants: a.Store,
 		Tools: a.Tools, MCP: a.MCP, ProtectLocalhost: a.IsLocalBaseURL(), Limiter: limiter, Checks: checks,
+		Mount: func(mux *http.ServeMux, authn func(http.Handler) http.Handler) {
+			oauthSrv.Mount(mux, authn)
+		},
 	})
 	return nil
 }
