@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 MCP sampling is deprecated in the newest protocol but still what these tools use, with a rules fallback.
+
 package app_test
 
 import (
@@ -21,17 +23,6 @@ func startScenario(t testing.TB, sc synthetic.Scenario) *testServer {
 		ScenarioFor: func(string) synthetic.Scenario { return sc }}})}
 }
 
-// mustCall calls a tool and fails the test on any error, returning the
-// structured answer.
-func mustCall(t testing.TB, cs *mcp.ClientSession, name string, args map[string]any) map[string]any {
-	t.Helper()
-	res, out := call(t, cs, name, args)
-	if res.IsError {
-		t.Fatalf("%s %v failed: %s", name, args, res.Content[0].(*mcp.TextContent).Text)
-	}
-	return out
-}
-
 // firstActivity returns the id of the newest activity of a sport family
 // that has streams.
 func firstActivity(t testing.TB, cs *mcp.ClientSession, sport string) string {
@@ -45,23 +36,6 @@ func firstActivity(t testing.TB, cs *mcp.ClientSession, sport string) string {
 	}
 	t.Fatalf("no %s with streams", sport)
 	return ""
-}
-
-func num(t testing.TB, m map[string]any, path ...string) float64 {
-	t.Helper()
-	var v any = m
-	for _, p := range path {
-		mm, ok := v.(map[string]any)
-		if !ok {
-			t.Fatalf("%v: %s is not an object in %v", path, p, m)
-		}
-		v = mm[p]
-	}
-	f, ok := v.(float64)
-	if !ok {
-		t.Fatalf("%v is %T (%v), not a number", path, v, v)
-	}
-	return f
 }
 
 // TestAnalysisToolsAnswerOnTheDemoAthlete calls each of the 15 analysis
@@ -259,7 +233,6 @@ func (s *sampler) handle(_ context.Context, req *mcp.CreateMessageRequest) (*mcp
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls++
-	//lint:ignore SA1019 sampling is what the server asks for
 	for _, m := range req.Params.Messages {
 		if tc, ok := m.Content.(*mcp.TextContent); ok {
 			s.prompts = append(s.prompts, tc.Text)

@@ -12,33 +12,6 @@ import (
 	"github.com/pierre-fitness/pierre/internal/store/storetest"
 )
 
-// num reads a number at a dotted path of a structured answer.
-func num(t testing.TB, m map[string]any, path string) float64 {
-	t.Helper()
-	var v any = m
-	for _, k := range strings.Split(path, ".") {
-		mm, ok := v.(map[string]any)
-		if !ok {
-			t.Fatalf("%s: %v is not an object", path, v)
-		}
-		v = mm[k]
-	}
-	f, ok := v.(float64)
-	if !ok {
-		t.Fatalf("%s = %v, not a number (answer %v)", path, v, m)
-	}
-	return f
-}
-
-func mustCall(t testing.TB, cs *mcp.ClientSession, name string, args map[string]any) map[string]any {
-	t.Helper()
-	res, out := call(t, cs, name, args)
-	if res.IsError {
-		t.Fatalf("%s %v failed: %s", name, args, res.Content[0].(*mcp.TextContent).Text)
-	}
-	return out
-}
-
 // Every nutrition and recipe tool through MCP with no USDA key: the offline
 // food table answers.
 func TestNutritionToolsThroughMCP(t *testing.T) {

@@ -12,12 +12,11 @@ import (
 
 	"github.com/pierre-fitness/pierre/internal/config"
 	"github.com/pierre-fitness/pierre/internal/store"
-	"github.com/pierre-fitness/pierre/internal/tools/nutritiontools"
 )
 
-// Recipes stores recipes (nutritiontools.RecipeStore). Full-text search is
+// Recipes stores recipes (store.Recipes). Full-text search is
 // FTS5 on SQLite and a tsvector with a GIN index on PostgreSQL.
-var _ nutritiontools.RecipeStore = (*Store)(nil)
+var _ store.Recipes = (*Store)(nil)
 
 // ownerToken is the single FTS5 token naming a recipe's tenant and user.
 // Hex keeps it one token through the unicode61 tokenizer.
@@ -29,7 +28,7 @@ func ownerToken(tenantID, userID string) string {
 func recipeTagsText(tags []string) string {
 	var b strings.Builder
 	for _, t := range tags {
-		if t = nutritiontools.NormalizeTag(t); t != "" {
+		if t = store.NormalizeTag(t); t != "" {
 			b.WriteByte(' ')
 			b.WriteString(t)
 		}
@@ -41,7 +40,7 @@ func recipeTagsText(tags []string) string {
 	return b.String()
 }
 
-func recipeIngredientsText(r nutritiontools.Recipe) string {
+func recipeIngredientsText(r store.Recipe) string {
 	parts := make([]string, 0, 2*len(r.Ingredients))
 	for _, in := range r.Ingredients {
 		parts = append(parts, in.Name)
@@ -52,8 +51,8 @@ func recipeIngredientsText(r nutritiontools.Recipe) string {
 	return strings.Join(parts, "; ")
 }
 
-// SaveRecipe implements nutritiontools.RecipeStore.
-func (s *Store) SaveRecipe(ctx context.Context, r nutritiontools.Recipe) error {
+// SaveRecipe implements store.Recipes.
+func (s *Store) SaveRecipe(ctx context.Context, r store.Recipe) error {
 	if r.ID == "" || r.TenantID == "" || r.UserID == "" {
 		return errors.New("save recipe: id, tenant and user are required")
 	}
@@ -89,8 +88,8 @@ func (s *Store) SaveRecipe(ctx context.Context, r nutritiontools.Recipe) error {
 	})
 }
 
-func scanRecipe(sc interface{ Scan(...any) error }) (nutritiontools.Recipe, error) {
-	var r nutritiontools.Recipe
+func scanRecipe(sc interface{ Scan(...any) error }) (store.Recipe, error) {
+	var r store.Recipe
 	var id, tenant, user, body string
 	var created int64
 	if err := sc.Scan(&id, &tenant, &user, &body, &created); err != nil {
@@ -105,8 +104,8 @@ func scanRecipe(sc interface{ Scan(...any) error }) (nutritiontools.Recipe, erro
 
 const recipeCols = `r.id, r.tenant_id, r.user_id, r.body, r.created_at`
 
-// Recipe implements nutritiontools.RecipeStore.
-func (s *Store) Recipe(ctx context.Context, tenantID, userID, id string) (nutritiontools.Recipe, error) {
+// Recipe implements store.Recipes.
+func (s *Store) Recipe(ctx context.Context, tenantID, userID, id string) (store.Recipe, error) {
 	r, err := scanRecipe(s.queryRow(ctx, s.db, `SELECT `+recipeCols+` FROM recipes r
 		WHERE r.tenant_id = ? AND r.user_id = ? AND r.id = ?`, tenantID, userID, id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -119,13 +118,13 @@ func (s *Store) Recipe(ctx context.Context, tenantID, userID, id string) (nutrit
 }
 
 // recipeFilterSQL appends the filter's conditions on alias r.
-func recipeFilterSQL(f nutritiontools.RecipeFilter, q string, args []any) (string, []any) {
+func recipeFilterSQL(f store.RecipeFilter, q string, args []any) (string, []any) {
 	if f.MealTiming != "" {
 		q += ` AND r.meal_timing = ?`
 		args = append(args, f.MealTiming)
 	}
 	for _, t := range f.Tags {
-		if t = nutritiontools.NormalizeTag(t); t != "" {
+		if t = store.NormalizeTag(t); t != "" {
 			q += ` AND r.tags_text LIKE ?`
 			args = append(args, "% "+t+" %")
 		}
@@ -133,8 +132,8 @@ func recipeFilterSQL(f nutritiontools.RecipeFilter, q string, args []any) (strin
 	return q, args
 }
 
-// ListRecipes implements nutritiontools.RecipeStore.
-func (s *Store) ListRecipes(ctx context.Context, tenantID, userID string, f nutritiontools.RecipeFilter, p store.Page) ([]nutritiontools.Recipe, string, error) {
+// ListRecipes implements store.Recipes.
+func (s *Store) ListRecipes(ctx context.Context, tenantID, userID string, f store.RecipeFilter, p store.Page) ([]store.Recipe, string, error) {
 	limit := pageLimit(p.Limit)
 	q := `SELECT ` + recipeCols + ` FROM recipes r WHERE r.tenant_id = ? AND r.user_id = ?`
 	args := []any{tenantID, userID}
@@ -162,13 +161,13 @@ func (s *Store) ListRecipes(ctx context.Context, tenantID, userID string, f nutr
 	return out, next, nil
 }
 
-func (s *Store) queryRecipes(ctx context.Context, q string, args ...any) ([]nutritiontools.Recipe, error) {
+func (s *Store) queryRecipes(ctx context.Context, q string, args ...any) ([]store.Recipe, error) {
 	rows, err := s.query(ctx, s.db, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []nutritiontools.Recipe{}
+	out := []store.Recipe{}
 	for rows.Next() {
 		r, err := scanRecipe(rows)
 		if err != nil {
@@ -181,7 +180,7 @@ func (s *Store) queryRecipes(ctx context.Context, q string, args ...any) ([]nutr
 
 // ftsMatch builds an FTS5 query from sanitised words: the owner token AND
 // every word as a prefix, within the searchable columns. Words hold only
-// letters and digits (nutritiontools.SearchTerms), so quoting them is
+// letters and digits (store.SearchTerms), so quoting them is
 // enough to keep FTS5 syntax out.
 func ftsMatch(owner string, words []string) string {
 	quoted := make([]string, len(words))
@@ -200,11 +199,11 @@ func tsQuery(words []string) string {
 	return strings.Join(parts, " & ")
 }
 
-// SearchRecipes implements nutritiontools.RecipeStore.
-func (s *Store) SearchRecipes(ctx context.Context, tenantID, userID, query string, f nutritiontools.RecipeFilter, limit int) ([]nutritiontools.Recipe, error) {
-	words := nutritiontools.SearchTerms(query)
+// SearchRecipes implements store.Recipes.
+func (s *Store) SearchRecipes(ctx context.Context, tenantID, userID, query string, f store.RecipeFilter, limit int) ([]store.Recipe, error) {
+	words := store.SearchTerms(query)
 	if len(words) == 0 {
-		return []nutritiontools.Recipe{}, nil
+		return []store.Recipe{}, nil
 	}
 	if limit <= 0 || limit > 100 {
 		limit = 20
@@ -233,7 +232,7 @@ func (s *Store) SearchRecipes(ctx context.Context, tenantID, userID, query strin
 	return out, nil
 }
 
-// DeleteRecipe implements nutritiontools.RecipeStore.
+// DeleteRecipe implements store.Recipes.
 func (s *Store) DeleteRecipe(ctx context.Context, tenantID, userID, id string) error {
 	// On SQLite a trigger removes the full-text row with the recipe.
 	return s.InTx(ctx, func(tx *sql.Tx) error {

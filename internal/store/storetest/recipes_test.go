@@ -13,7 +13,6 @@ import (
 	"github.com/pierre-fitness/pierre/internal/nutrition"
 	"github.com/pierre-fitness/pierre/internal/store"
 	"github.com/pierre-fitness/pierre/internal/store/sqlstore"
-	"github.com/pierre-fitness/pierre/internal/tools/nutritiontools"
 )
 
 // owner creates a tenant and a user in it.
@@ -36,17 +35,17 @@ func addUser(t testing.TB, s *sqlstore.Store, tenantID, name string) string {
 	return u.ID
 }
 
-func recipe(tenantID, userID, name, timing string, at time.Time, tags []string, ingredients ...string) nutritiontools.Recipe {
-	r := nutritiontools.Recipe{ID: uuid.NewString(), TenantID: tenantID, UserID: userID, Name: name, MealTiming: timing,
+func recipe(tenantID, userID, name, timing string, at time.Time, tags []string, ingredients ...string) store.Recipe {
+	r := store.Recipe{ID: uuid.NewString(), TenantID: tenantID, UserID: userID, Name: name, MealTiming: timing,
 		Servings: 1, Tags: tags, DietaryRestrictions: []string{}, CreatedAt: at,
 		PerServing: nutrition.Nutrients{EnergyKcal: 600, ProteinG: 45}, ComplianceScore: 82}
 	for _, in := range ingredients {
-		r.Ingredients = append(r.Ingredients, nutritiontools.RecipeIngredient{Name: in, Quantity: 100, Unit: "g", Grams: 100, FDCID: 1})
+		r.Ingredients = append(r.Ingredients, store.RecipeIngredient{Name: in, Quantity: 100, Unit: "g", Grams: 100, FDCID: 1})
 	}
 	return r
 }
 
-func names(rs []nutritiontools.Recipe) []string {
+func names(rs []store.Recipe) []string {
 	out := make([]string, len(rs))
 	for i, r := range rs {
 		out[i] = r.Name
@@ -81,10 +80,10 @@ func TestRecipesAreScopedToTenantAndUser(t *testing.T) {
 			if _, err := s.Recipe(ctx, o.tenant, o.user, r.ID); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("%s: get = %v, want ErrNotFound", o.name, err)
 			}
-			if items, _, err := s.ListRecipes(ctx, o.tenant, o.user, nutritiontools.RecipeFilter{}, store.Page{}); err != nil || len(items) != 0 {
+			if items, _, err := s.ListRecipes(ctx, o.tenant, o.user, store.RecipeFilter{}, store.Page{}); err != nil || len(items) != 0 {
 				t.Errorf("%s: list = %v, %v", o.name, names(items), err)
 			}
-			if items, err := s.SearchRecipes(ctx, o.tenant, o.user, "chicken", nutritiontools.RecipeFilter{}, 10); err != nil || len(items) != 0 {
+			if items, err := s.SearchRecipes(ctx, o.tenant, o.user, "chicken", store.RecipeFilter{}, 10); err != nil || len(items) != 0 {
 				t.Errorf("%s: search = %v, %v", o.name, names(items), err)
 			}
 			if err := s.DeleteRecipe(ctx, o.tenant, o.user, r.ID); !errors.Is(err, store.ErrNotFound) {
@@ -103,10 +102,10 @@ func TestRecipesAreScopedToTenantAndUser(t *testing.T) {
 		if _, err := s.Recipe(ctx, ta, ua, r.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("get after delete: %v", err)
 		}
-		if items, _, _ := s.ListRecipes(ctx, ta, ua, nutritiontools.RecipeFilter{}, store.Page{}); len(items) != 0 {
+		if items, _, _ := s.ListRecipes(ctx, ta, ua, store.RecipeFilter{}, store.Page{}); len(items) != 0 {
 			t.Fatalf("list after delete: %v", names(items))
 		}
-		if items, _ := s.SearchRecipes(ctx, ta, ua, "chicken", nutritiontools.RecipeFilter{}, 10); len(items) != 0 {
+		if items, _ := s.SearchRecipes(ctx, ta, ua, "chicken", store.RecipeFilter{}, 10); len(items) != 0 {
 			t.Fatalf("search after delete: %v", names(items))
 		}
 		if err := s.DeleteRecipe(ctx, ta, ua, r.ID); !errors.Is(err, store.ErrNotFound) {
@@ -133,7 +132,7 @@ func TestRecipeListPagesAndFilters(t *testing.T) {
 		var seen []string
 		cur := ""
 		for pages := 0; ; pages++ {
-			items, next, err := s.ListRecipes(ctx, ta, ua, nutritiontools.RecipeFilter{}, store.Page{Limit: 3, Cursor: cur})
+			items, next, err := s.ListRecipes(ctx, ta, ua, store.RecipeFilter{}, store.Page{Limit: 3, Cursor: cur})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -155,18 +154,18 @@ func TestRecipeListPagesAndFilters(t *testing.T) {
 		if fmt.Sprint(seen) != fmt.Sprint(want) {
 			t.Fatalf("pages visit %v, want each of %v once", seen, want)
 		}
-		if _, _, err := s.ListRecipes(ctx, ta, ua, nutritiontools.RecipeFilter{}, store.Page{Cursor: "not-a-cursor!"}); !errors.Is(err, store.ErrBadCursor) {
+		if _, _, err := s.ListRecipes(ctx, ta, ua, store.RecipeFilter{}, store.Page{Cursor: "not-a-cursor!"}); !errors.Is(err, store.ErrBadCursor) {
 			t.Fatalf("bad cursor: %v", err)
 		}
-		items, _, err := s.ListRecipes(ctx, ta, ua, nutritiontools.RecipeFilter{MealTiming: "post_training"}, store.Page{})
+		items, _, err := s.ListRecipes(ctx, ta, ua, store.RecipeFilter{MealTiming: "post_training"}, store.Page{})
 		if err != nil || fmt.Sprint(names(items)) != "[r4 r1]" {
 			t.Fatalf("meal_timing filter: %v %v", names(items), err)
 		}
-		items, _, err = s.ListRecipes(ctx, ta, ua, nutritiontools.RecipeFilter{Tags: []string{"T1"}}, store.Page{})
+		items, _, err = s.ListRecipes(ctx, ta, ua, store.RecipeFilter{Tags: []string{"T1"}}, store.Page{})
 		if err != nil || len(items) != 3 {
 			t.Fatalf("tag filter t1: %v %v", names(items), err)
 		}
-		items, _, _ = s.ListRecipes(ctx, ta, ua, nutritiontools.RecipeFilter{Tags: []string{"t"}}, store.Page{})
+		items, _, _ = s.ListRecipes(ctx, ta, ua, store.RecipeFilter{Tags: []string{"t"}}, store.Page{})
 		if len(items) != 0 {
 			t.Fatalf("tag filter matches a tag prefix: %v", names(items))
 		}
@@ -177,7 +176,7 @@ func TestRecipeSearch(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		ta, ua := owner(t, s, "ta")
-		for i, r := range []nutritiontools.Recipe{
+		for i, r := range []store.Recipe{
 			recipe(ta, ua, "Recovery Protein Bowl", "post_training", t0, []string{"high-protein", "quick"}, "chicken breast", "brown rice", "broccoli"),
 			recipe(ta, ua, "Overnight Oats", "pre_training", t0, []string{"make-ahead"}, "rolled oats", "milk", "bananas"),
 			recipe(ta, ua, "Salmon Salad", "rest_day", t0, []string{"omega-3"}, "salmon", "spinach", "olive oil", "eggs"),
@@ -188,7 +187,7 @@ func TestRecipeSearch(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		search := func(q string, f nutritiontools.RecipeFilter) []string {
+		search := func(q string, f store.RecipeFilter) []string {
 			t.Helper()
 			items, err := s.SearchRecipes(ctx, ta, ua, q, f, 10)
 			if err != nil {
@@ -198,22 +197,22 @@ func TestRecipeSearch(t *testing.T) {
 		}
 		cases := []struct {
 			q    string
-			f    nutritiontools.RecipeFilter
+			f    store.RecipeFilter
 			want string
 		}{
-			{"chicken", nutritiontools.RecipeFilter{}, "[Chicken Curry Recovery Protein Bowl]"}, // name outranks ingredient
-			{"rice chicken", nutritiontools.RecipeFilter{}, "[Chicken Curry Recovery Protein Bowl]"},
-			{"banana", nutritiontools.RecipeFilter{}, "[Overnight Oats]"},              // stemming: bananas
-			{"egg", nutritiontools.RecipeFilter{}, "[Salmon Salad]"},                   // eggs
-			{"high protein", nutritiontools.RecipeFilter{}, "[Recovery Protein Bowl]"}, // tag words
-			{"brocc", nutritiontools.RecipeFilter{}, "[Recovery Protein Bowl]"},        // prefix
-			{"chicken", nutritiontools.RecipeFilter{MealTiming: "general"}, "[Chicken Curry]"},
-			{"chicken", nutritiontools.RecipeFilter{Tags: []string{"quick"}}, "[Recovery Protein Bowl]"},
-			{"tofu", nutritiontools.RecipeFilter{}, "[]"},
+			{"chicken", store.RecipeFilter{}, "[Chicken Curry Recovery Protein Bowl]"}, // name outranks ingredient
+			{"rice chicken", store.RecipeFilter{}, "[Chicken Curry Recovery Protein Bowl]"},
+			{"banana", store.RecipeFilter{}, "[Overnight Oats]"},              // stemming: bananas
+			{"egg", store.RecipeFilter{}, "[Salmon Salad]"},                   // eggs
+			{"high protein", store.RecipeFilter{}, "[Recovery Protein Bowl]"}, // tag words
+			{"brocc", store.RecipeFilter{}, "[Recovery Protein Bowl]"},        // prefix
+			{"chicken", store.RecipeFilter{MealTiming: "general"}, "[Chicken Curry]"},
+			{"chicken", store.RecipeFilter{Tags: []string{"quick"}}, "[Recovery Protein Bowl]"},
+			{"tofu", store.RecipeFilter{}, "[]"},
 			// FTS syntax in the query is treated as words, never as operators.
-			{`chicken" OR owner:* NEAR(`, nutritiontools.RecipeFilter{}, "[]"},
-			{`"salmon" -`, nutritiontools.RecipeFilter{}, "[Salmon Salad]"},
-			{"!!!", nutritiontools.RecipeFilter{}, "[]"},
+			{`chicken" OR owner:* NEAR(`, store.RecipeFilter{}, "[]"},
+			{`"salmon" -`, store.RecipeFilter{}, "[Salmon Salad]"},
+			{"!!!", store.RecipeFilter{}, "[]"},
 		}
 		for _, c := range cases {
 			if got := fmt.Sprint(search(c.q, c.f)); got != c.want {

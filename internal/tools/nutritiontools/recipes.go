@@ -239,7 +239,7 @@ func (h *handlers) saveRecipe(ctx context.Context, c *tools.Call, in recipeArgs)
 		CreatedAt: h.Now().UTC()}
 	seen := map[string]bool{}
 	for _, t := range in.Tags {
-		if t = NormalizeTag(t); t != "" && !seen[t] {
+		if t = store.NormalizeTag(t); t != "" && !seen[t] {
 			seen[t] = true
 			rec.Tags = append(rec.Tags, t)
 		}
@@ -345,7 +345,7 @@ type searchRecipesArgs struct {
 }
 
 func (h *handlers) searchRecipes(ctx context.Context, c *tools.Call, in searchRecipesArgs) (any, error) {
-	if len(SearchTerms(in.Query)) == 0 {
+	if len(store.SearchTerms(in.Query)) == 0 {
 		return nil, tools.Invalid("query", "must contain at least one letter or digit")
 	}
 	limit := in.Limit
