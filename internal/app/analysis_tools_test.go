@@ -337,6 +337,7 @@ func TestTrainingLoadFromStreamsReportsProgress(t *testing.T) {
 	b, _ := json.Marshal(res.StructuredContent)
 	json.Unmarshal(b, &out)
 	methods := out["tss_methods"].(map[string]any)
+	t.Logf("tss methods over a year with streams: %v", methods)
 	if methods["power_normalized"] == nil || methods["power_normalized"].(float64) < 50 {
 		t.Errorf("a year of rides with streams should be scored by normalized power: %v", methods)
 	}
