@@ -347,3 +347,20 @@ func TestTrainingLoadFromStreamsReportsProgress(t *testing.T) {
 		t.Errorf("only %d progress notifications for a year of streams", len(progress))
 	}
 }
+
+// TestAnalysisToolsFollowTheAlgorithmSettings: the server's algorithm
+// choices (the defaults of every user's settings) change what the tools
+// compute, and the answers say which algorithm was used.
+func TestAnalysisToolsFollowTheAlgorithmSettings(t *testing.T) {
+	s := startServer(t, "sqlite", "PIERRE_TRAINING_LOAD_ALGORITHM", "ema", "PIERRE_TSS_ALGORITHM", "avg_power")
+	cs := connect(t, s, demoToken(t, s), nil)
+	load := mustCall(t, cs, "analyze_training_load", nil)
+	if load["algorithm"] != "ema" {
+		t.Errorf("training load algorithm %v, want ema", load["algorithm"])
+	}
+	an := mustCall(t, cs, "analyze_activity", map[string]any{"activity_id": firstActivity(t, cs, "ride")})
+	tss := an["analysis"].(map[string]any)["tss"].(map[string]any)
+	if tss["algorithm"] != "avg_power" || tss["power_basis"] != "average_power" || an["algorithms"].(map[string]any)["tss"] != "avg_power" {
+		t.Errorf("TSS with avg_power selected: %v", tss)
+	}
+}
