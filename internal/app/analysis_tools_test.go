@@ -1,4 +1,4 @@
-//lint:file-ignore SA1019 MCP sampling is deprecated in the newest protocol but still what these tools use, with a rules fallback.
+//lint:file-ignore SA1019 the test plays a client that offers MCP sampling, deprecated from protocol 2026-07-28 but what today's clients do.
 
 package app_test
 
@@ -309,6 +309,7 @@ func TestTrainingLoadFromStreamsReportsProgress(t *testing.T) {
 	b, _ := json.Marshal(res.StructuredContent)
 	json.Unmarshal(b, &out)
 	methods := out["tss_methods"].(map[string]any)
+	t.Logf("tss methods over a year with streams: %v", methods)
 	if methods["power_normalized"] == nil || methods["power_normalized"].(float64) < 50 {
 		t.Errorf("a year of rides with streams should be scored by normalized power: %v", methods)
 	}
@@ -316,5 +317,22 @@ func TestTrainingLoadFromStreamsReportsProgress(t *testing.T) {
 	defer mu.Unlock()
 	if len(progress) < 5 {
 		t.Errorf("only %d progress notifications for a year of streams", len(progress))
+	}
+}
+
+// TestAnalysisToolsFollowTheAlgorithmSettings: the server's algorithm
+// choices (the defaults of every user's settings) change what the tools
+// compute, and the answers say which algorithm was used.
+func TestAnalysisToolsFollowTheAlgorithmSettings(t *testing.T) {
+	s := startServer(t, "sqlite", "PIERRE_TRAINING_LOAD_ALGORITHM", "ema", "PIERRE_TSS_ALGORITHM", "avg_power")
+	cs := connect(t, s, demoToken(t, s), nil)
+	load := mustCall(t, cs, "analyze_training_load", nil)
+	if load["algorithm"] != "ema" {
+		t.Errorf("training load algorithm %v, want ema", load["algorithm"])
+	}
+	an := mustCall(t, cs, "analyze_activity", map[string]any{"activity_id": firstActivity(t, cs, "ride")})
+	tss := an["analysis"].(map[string]any)["tss"].(map[string]any)
+	if tss["algorithm"] != "avg_power" || tss["power_basis"] != "average_power" || an["algorithms"].(map[string]any)["tss"] != "avg_power" {
+		t.Errorf("TSS with avg_power selected: %v", tss)
 	}
 }

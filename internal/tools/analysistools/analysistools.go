@@ -89,6 +89,10 @@ const warmupDays = 3 * intelligence.DefaultCTLDays
 // maxActivities bounds one request's history (a decade of daily training).
 const maxActivities = 5000
 
+// activityLimit is the page size for a period: three sessions a day is
+// beyond any real athlete, and the list is allocated at this size.
+func activityLimit(days int) int { return min(maxActivities, 3*days+20) }
+
 // engineErr turns an intelligence error into what the assistant should
 // see: missing data is a not_enough_data failure with what would fix it;
 // an invalid value names its field.
@@ -157,7 +161,7 @@ type history struct {
 func (e *env) history(ctx context.Context, c *tools.Call, requested string, days int) (*history, error) {
 	now := e.now()
 	list, err := e.data.Activities(ctx, c.Principal, requested, athletedata.ActivityQuery{
-		Limit: maxActivities, After: now.AddDate(0, 0, -days)})
+		Limit: activityLimit(days), After: now.AddDate(0, 0, -days)})
 	if err != nil {
 		return nil, err
 	}

@@ -213,7 +213,7 @@ func (e *env) analyzeTrainingLoad(ctx context.Context, c *tools.Call, in loadArg
 		out["sleep_provider"] = rc.SleepProvider
 	}
 	if s.Truncated {
-		out["note"] = fmt.Sprintf("history truncated to the latest %d activities", maxActivities)
+		out["note"] = fmt.Sprintf("history truncated to the latest %d activities", len(s.Acts))
 	}
 	return out, nil
 }
