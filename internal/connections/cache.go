@@ -183,7 +183,6 @@ func (c *cachedClient) Activities(ctx context.Context, q provider.ActivityQuery)
 	return cached(ctx, c, res, TTLActivityList, func() (provider.ActivityPage, error) { return c.inner.Activities(ctx, q) })
 }
 
-
 func (c *cachedClient) Activity(ctx context.Context, id string) (fitness.Activity, error) {
 	return cached(ctx, c, "activity:"+id, TTLActivity, func() (fitness.Activity, error) { return c.inner.Activity(ctx, id) })
 }
