@@ -19,9 +19,11 @@ import (
 	"github.com/pierre-fitness/pierre/internal/athletedata"
 	"github.com/pierre-fitness/pierre/internal/auth"
 	"github.com/pierre-fitness/pierre/internal/config"
+	"github.com/pierre-fitness/pierre/internal/connections"
 	"github.com/pierre-fitness/pierre/internal/httpapi"
 	"github.com/pierre-fitness/pierre/internal/intelligence"
 	"github.com/pierre-fitness/pierre/internal/mcpserver"
+	"github.com/pierre-fitness/pierre/internal/notify"
 	"github.com/pierre-fitness/pierre/internal/provider"
 	"github.com/pierre-fitness/pierre/internal/provider/synthetic"
 	"github.com/pierre-fitness/pierre/internal/store/sqlstore"
@@ -50,6 +52,9 @@ type App struct {
 	Redis *redis.Client
 	// Settings gives each user's algorithm choices and overrides.
 	Settings usersettings.Reader
+	// Connections links users to providers; Notify streams their events.
+	Connections *connections.Manager
+	Notify      *notify.Hub
 }
 
 // Options adjust assembly, mostly for tests.
@@ -132,8 +137,8 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 	if opts.Synthetic != nil {
 		synOpts = *opts.Synthetic
 	}
-	a.Providers = provider.NewRegistry(synthetic.New(synOpts))
-	a.Data = athletedata.New(a.Providers, athletedata.BuiltinConnector{Registry: a.Providers}, cfg.DefaultProvider)
+	a.assembleConnections(bus, synthetic.New(synOpts))
+	a.Data = athletedata.New(a.Providers, a.Connections, cfg.DefaultProvider)
 
 	a.Tools = tools.NewRegistry(func(ctx context.Context, tool string, err error) {
 		log.Error("tool failed", "tool", tool, "err", err)
@@ -142,6 +147,7 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 	// of activities with different fields still render as TOON tables.
 	a.Tools.SetTOONEncoder(toon.FromJSONFilled)
 	fitnesstools.Register(a.Tools, a.Data)
+	a.registerConnectionTools()
 
 	a.MCP = mcpserver.New(a.Tools, mcpserver.Options{Version: version.String(), Logger: log})
 	var checks map[string]httpapi.Pinger
@@ -153,6 +159,9 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 		BaseURL: cfg.BaseURL, Resource: cfg.MCPResourceURL(), CORS: cfg.CORSAllowedOrigins,
 		Driver: string(a.Store.Driver()), DB: a.Store, Auth: a.Auth, Users: a.Store, Tenants: a.Store,
 		Tools: a.Tools, MCP: a.MCP, ProtectLocalhost: a.IsLocalBaseURL(), Limiter: limiter, Checks: checks,
+		Mount: func(mux *http.ServeMux, authn func(http.Handler) http.Handler) {
+			a.mountConnections(mux, authn)
+		},
 	})
 	return nil
 }
@@ -179,6 +188,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	defer stopBG()
 	go a.Auth.Run(bg, 30*time.Second)
 	go a.pruneSigningKeys(bg)
+	if err := a.Notify.Run(bg); err != nil {
+		return fmt.Errorf("subscribe to notifications: %w", err)
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
