@@ -294,7 +294,7 @@ func (m *Manager) completeTerra(ctx context.Context, app App, st store.OAuthConn
 	var conn store.ProviderConnection
 	uid := q.Get("user_id")
 	if uid == "" || len(uid) > 128 {
-		return conn, errors.New("Terra sent no user id, so nothing was connected")
+		return conn, errors.New("the redirect from Terra carried no user id, so nothing was connected")
 	}
 	var info struct {
 		Status string `json:"status"`
@@ -308,7 +308,7 @@ func (m *Manager) completeTerra(ctx context.Context, app App, st store.OAuthConn
 		return conn, fmt.Errorf("could not confirm the connection with Terra: %w", err)
 	}
 	if info.User.UserID != uid || info.User.ReferenceID != terraReference(st.TenantID, st.UserID) {
-		return conn, errors.New("Terra does not confirm that this wearable was connected by you, so nothing was connected")
+		return conn, errors.New("the wearable could not be confirmed with Terra as yours, so nothing was connected")
 	}
 	conn.VendorUserID = uid
 	conn.Scopes = strings.ToLower(info.User.Provider)
