@@ -22,6 +22,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/pierre-fitness/pierre/internal/config"
+	"github.com/pierre-fitness/pierre/internal/store/storetest"
 )
 
 // fakeVendor is an httptest vendor: an OAuth token endpoint answering as
@@ -372,7 +373,13 @@ func errorText(res *mcp.CallToolResult) string { return res.Content[0].(*mcp.Tex
 // callback route, tokens stored sealed, and get_activities served by that
 // vendor's API with the new token.
 func TestProviderOAuthRoundTrip(t *testing.T) {
-	f := startWithVendors(t, config.SQLite)
+	for _, d := range storetest.Engines(t) {
+		t.Run(string(d), func(t *testing.T) { testProviderOAuthRoundTrip(t, d) })
+	}
+}
+
+func testProviderOAuthRoundTrip(t *testing.T, d config.Driver) {
+	f := startWithVendors(t, d)
 	ctx := context.Background()
 	before := f.statuses(t, f.token)
 	if len(before) != 7 {
@@ -697,8 +704,8 @@ func next(t *testing.T, ch chan sseEvent) sseEvent {
 // OAuth completion and failure reach the user's notification stream, with
 // keep-alives, and a reconnecting client resumes after Last-Event-ID.
 func TestNotificationStream(t *testing.T) {
-	for _, d := range []config.Driver{config.SQLite} {
-		f := startWithVendors(t, d)
+	{
+		f := startWithVendors(t, config.SQLite)
 		if r := f.s.do(t, "GET", "/notifications/sse", "", nil, nil); r.StatusCode != 401 {
 			t.Fatalf("stream without token: %d", r.StatusCode)
 		}
