@@ -621,6 +621,29 @@ func TestProviderExpiredRefreshTokenAsksToReconnect(t *testing.T) {
 	}
 }
 
+// A token the vendor rejects (the user revoked Pierre there) turns the
+// connection into reauth_required instead of failing silently.
+func TestProviderRevokedAtVendorAsksToReconnect(t *testing.T) {
+	f := startWithVendors(t, config.SQLite)
+	v := f.vendors["whoop"]
+	f.connectVendor(t, "whoop")
+	v.mu.Lock()
+	v.access = "revoked-by-user"
+	v.mu.Unlock()
+	res, _ := call(t, f.cs, "get_activities", map[string]any{"provider": "whoop", "limit": 1})
+	if !res.IsError || !strings.Contains(errorText(res), "connect_provider") {
+		t.Fatalf("revoked token: %v", errorText(res))
+	}
+	if st := f.statuses(t, f.token)["whoop"]; st["status"] != "reauth_required" {
+		t.Fatalf("status after a 401: %v", st)
+	}
+	// Synthetic cannot be connected or disconnected; the error names the field.
+	_, err := f.cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "disconnect_provider", Arguments: map[string]any{"provider": "synthetic"}})
+	if err == nil || !strings.Contains(err.Error(), "provider") {
+		t.Fatalf("disconnect synthetic: %v", err)
+	}
+}
+
 // Providers without an application on this server are listed as such.
 func TestConnectionStatusListsUnconfiguredProviders(t *testing.T) {
 	s := startServer(t, config.SQLite, "STRAVA_CLIENT_ID", "legacy-id", "STRAVA_CLIENT_SECRET", "legacy-secret")

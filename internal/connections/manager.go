@@ -464,5 +464,24 @@ func (t *tokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	r := req.Clone(req.Context())
 	r.Header.Set("Authorization", "Bearer "+tok)
-	return t.base.RoundTrip(r)
+	resp, err := t.base.RoundTrip(r)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized {
+		t.m.rejectedToken(req.Context(), t.key, tok)
+	}
+	return resp, err
+}
+
+// rejectedToken marks a connection as needing re-authorisation when the
+// vendor refused the access token that is still the stored one (the user
+// revoked Pierre at the vendor), so get_connection_status says so.
+func (m *Manager) rejectedToken(ctx context.Context, k key, sent string) {
+	r, err := m.load(ctx, k)
+	if err != nil {
+		return
+	}
+	if cur, err := m.open(ctx, r); err != nil || cur.AccessToken != sent {
+		return // refreshed meanwhile; the next request uses the new token
+	}
+	_, d, _ := m.descriptor(k.provider)
+	m.markReauth(ctx, k, d, d.DisplayName+" rejected the access token (HTTP 401); access was probably revoked")
 }
