@@ -19,10 +19,12 @@ import (
 	"github.com/pierre-fitness/pierre/internal/athletedata"
 	"github.com/pierre-fitness/pierre/internal/auth"
 	"github.com/pierre-fitness/pierre/internal/config"
+	"github.com/pierre-fitness/pierre/internal/connections"
 	"github.com/pierre-fitness/pierre/internal/fooddata"
 	"github.com/pierre-fitness/pierre/internal/httpapi"
 	"github.com/pierre-fitness/pierre/internal/intelligence"
 	"github.com/pierre-fitness/pierre/internal/mcpserver"
+	"github.com/pierre-fitness/pierre/internal/notify"
 	"github.com/pierre-fitness/pierre/internal/oauth2server"
 	"github.com/pierre-fitness/pierre/internal/provider"
 	"github.com/pierre-fitness/pierre/internal/provider/synthetic"
@@ -54,6 +56,9 @@ type App struct {
 	Redis *redis.Client
 	// Settings gives each user's algorithm choices and overrides.
 	Settings usersettings.Reader
+	// Connections links users to providers; Notify streams their events.
+	Connections *connections.Manager
+	Notify      *notify.Hub
 }
 
 // Options adjust assembly, mostly for tests.
@@ -136,8 +141,8 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 	if opts.Synthetic != nil {
 		synOpts = *opts.Synthetic
 	}
-	a.Providers = provider.NewRegistry(synthetic.New(synOpts))
-	a.Data = athletedata.New(a.Providers, athletedata.BuiltinConnector{Registry: a.Providers}, cfg.DefaultProvider)
+	a.assembleConnections(bus, synthetic.New(synOpts))
+	a.Data = athletedata.New(a.Providers, a.Connections, cfg.DefaultProvider)
 
 	a.Tools = tools.NewRegistry(func(ctx context.Context, tool string, err error) {
 		log.Error("tool failed", "tool", tool, "err", err)
@@ -156,6 +161,7 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 	analysistools.Register(a.Tools, a.Data, a.Settings, analysistools.WithClock(now))
 	nutritiontools.Register(a.Tools, nutritiontools.Deps{Data: a.Data, Settings: a.Settings,
 		Foods: fooddata.FromEnv(), Recipes: a.Store, Now: now})
+	a.registerConnectionTools()
 
 	a.MCP = mcpserver.New(a.Tools, mcpserver.Options{Version: version.String(), Logger: log})
 	var checks map[string]httpapi.Pinger
@@ -175,6 +181,7 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 		Tools: a.Tools, MCP: a.MCP, ProtectLocalhost: a.IsLocalBaseURL(), Limiter: limiter, Checks: checks,
 		Mount: func(mux *http.ServeMux, authn func(http.Handler) http.Handler) {
 			oauthSrv.Mount(mux, authn)
+			a.mountConnections(mux, authn)
 		},
 	})
 	return nil
@@ -202,6 +209,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	defer stopBG()
 	go a.Auth.Run(bg, 30*time.Second)
 	go a.pruneSigningKeys(bg)
+	if err := a.Notify.Run(bg); err != nil {
+		return fmt.Errorf("subscribe to notifications: %w", err)
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
