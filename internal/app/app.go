@@ -252,6 +252,9 @@ func (a *App) pruneSigningKeys(ctx context.Context) {
 			if err := a.Keys.Reload(ctx); err != nil {
 				a.Log.Warn("reload signing keys", "err", err)
 			}
+			if _, err := a.Store.PruneOAuth(ctx, time.Now().Add(-a.Config.OAuthAccessTTL-time.Hour)); err != nil {
+				a.Log.Warn("prune expired OAuth codes and grants", "err", err)
+			}
 		}
 	}
 }

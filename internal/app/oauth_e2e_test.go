@@ -141,6 +141,32 @@ func TestOAuthEndToEndFollowingTheMCPAuthSpec(t *testing.T) {
 				t.Fatalf("connect with the refreshed token: %v", err)
 			}
 			cs.Close()
+			// The user sees the application among their connected apps; a
+			// user of another tenant neither sees nor can disconnect it.
+			var mine, root tokenBody
+			s.do(t, "POST", "/api/auth/login", "", map[string]string{"email": demo.Email, "password": demo.Password}, &mine)
+			s.do(t, "POST", "/admin/setup", "", map[string]string{"email": "root@example.com", "password": pw}, &root)
+			var apps struct {
+				Clients []struct {
+					ClientID string `json:"client_id"`
+					Name     string `json:"client_name"`
+				} `json:"clients"`
+			}
+			s.do(t, http.MethodGet, "/api/oauth2/clients", mine.AccessToken, nil, &apps)
+			if len(apps.Clients) != 1 || apps.Clients[0].ClientID != reg.ClientID || apps.Clients[0].Name != "E2E Assistant" {
+				t.Fatalf("connected apps: %+v", apps)
+			}
+			apps.Clients = nil
+			s.do(t, http.MethodGet, "/api/oauth2/clients", root.AccessToken, nil, &apps)
+			if len(apps.Clients) != 0 || root.AccessToken == "" {
+				t.Fatalf("another tenant's user sees %+v", apps)
+			}
+			if r := s.do(t, http.MethodDelete, "/api/oauth2/clients/"+reg.ClientID, root.AccessToken, nil, nil); r.StatusCode != 404 {
+				t.Fatalf("another tenant disconnecting the app: %d, want 404", r.StatusCode)
+			}
+			if r := s.do(t, http.MethodGet, "/api/tools", access2, nil, nil); r.StatusCode != 200 {
+				t.Fatalf("the grant must survive another tenant's attempt: %d", r.StatusCode)
+			}
 			// 9. Revocation (RFC 7009) ends the grant: both tokens are refused.
 			revoke := asm.RevocationEndpoint
 			if revoke == "" {

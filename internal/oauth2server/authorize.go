@@ -159,7 +159,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, req authorizeRequest, csrf, email, msg string, status int) {
-	s.render(w, status, "login", pageData{Title: "Sign in to Pierre", Params: req.p.values(), CSRF: csrf,
+	s.render(w, status, "login", pageData{Title: "Sign in", Params: req.p.values(), CSRF: csrf,
 		ClientName: clientName(req.client), Email: email, Error: msg}, "")
 }
 

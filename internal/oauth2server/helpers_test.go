@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 
 	"github.com/pierre-fitness/pierre/internal/auth"
@@ -302,3 +303,7 @@ func wantOAuthError(t testing.TB, status int, out tokenOut, wantStatus int, want
 		t.Fatalf("got %d %q %q; want %d %q containing %q", status, out.Error, out.Description, wantStatus, wantCode, descPart)
 	}
 }
+
+func subjectClaims(sub string) (rc jwtRegisteredClaims) { rc.Subject = sub; return rc }
+
+type jwtRegisteredClaims = jwt.RegisteredClaims

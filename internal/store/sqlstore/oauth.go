@@ -107,14 +107,25 @@ func (s *Store) ConsumeOAuthCode(ctx context.Context, hash string, now time.Time
 	return c, err
 }
 
-// DeleteExpiredOAuthCodes removes codes that expired before t.
-func (s *Store) DeleteExpiredOAuthCodes(ctx context.Context, t time.Time) (int, error) {
+// PruneOAuth deletes authorization codes and token families (with their
+// refresh-token and access-token rows) that expired before t. Callers pass
+// a time safely in the past so a replayed code is still recognised while
+// it could matter.
+func (s *Store) PruneOAuth(ctx context.Context, t time.Time) (int, error) {
 	res, err := s.exec(ctx, s.db, `DELETE FROM oauth_codes WHERE expires_at < ?`, ms(t))
 	if err != nil {
 		return 0, fmt.Errorf("delete expired authorization codes: %w", err)
 	}
-	n, _ := res.RowsAffected()
-	return int(n), nil
+	codes, _ := res.RowsAffected()
+	// Access tokens never outlive their family's last refresh token by
+	// more than one access lifetime; t is at least that far back.
+	res, err = s.exec(ctx, s.db, `DELETE FROM oauth_families WHERE expires_at < ?
+		AND NOT EXISTS (SELECT 1 FROM oauth_access_tokens a WHERE a.family_id = oauth_families.id AND a.expires_at >= ?)`, ms(t), ms(t))
+	if err != nil {
+		return 0, fmt.Errorf("delete expired token families: %w", err)
+	}
+	fams, _ := res.RowsAffected()
+	return int(codes + fams), nil
 }
 
 // CreateOAuthFamily starts a token family. A family id that exists already

@@ -122,7 +122,10 @@ func TestOAuthCodeSingleUse(t *testing.T) {
 		if _, err := s.ConsumeOAuthCode(ctx, "nope", t0); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("unknown code: %v", err)
 		}
-		if n, err := s.DeleteExpiredOAuthCodes(ctx, t0.Add(11*time.Minute)); err != nil || n != 1 {
+		if n, err := s.PruneOAuth(ctx, t0.Add(9*time.Minute)); err != nil || n != 0 {
+			t.Fatalf("nothing has expired yet: %d %v", n, err)
+		}
+		if n, err := s.PruneOAuth(ctx, t0.Add(11*time.Minute)); err != nil || n != 1 {
 			t.Fatalf("expired codes deleted: %d %v", n, err)
 		}
 	})
@@ -183,6 +186,13 @@ func TestOAuthRefreshRotationAndReuse(t *testing.T) {
 		s.AddOAuthRefreshToken(ctx, fam2.ID, "old", t0, t0.Add(time.Hour))
 		if _, err := s.RotateOAuthRefreshToken(ctx, f.client.ID, "old", "x", t0.Add(2*time.Hour), t0.Add(3*time.Hour)); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("expired refresh token: %v", err)
+		}
+		// Pruning after both families expired removes them with their tokens.
+		if n, err := s.PruneOAuth(ctx, t0.Add(31*24*time.Hour)); err != nil || n != 2 {
+			t.Fatalf("prune expired families: %d %v", n, err)
+		}
+		if _, err := s.OAuthFamilyByRefreshToken(ctx, "r2"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("refresh token of a pruned family: %v", err)
 		}
 	})
 }
