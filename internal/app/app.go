@@ -102,7 +102,8 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 	if err != nil {
 		return err
 	}
-	a.Settings = usersettings.Defaults{Algorithms: algos}
+	// Each user's stored configuration on top of the env defaults.
+	a.Settings = usersettings.Stored{Store: a.Store, Defaults: usersettings.Defaults{Algorithms: algos}}
 	v, err := vault.New(mek, a.Store)
 	if err != nil {
 		return err
