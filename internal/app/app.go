@@ -26,6 +26,7 @@ import (
 	"github.com/pierre-fitness/pierre/internal/provider/synthetic"
 	"github.com/pierre-fitness/pierre/internal/store/sqlstore"
 	"github.com/pierre-fitness/pierre/internal/tools"
+	"github.com/pierre-fitness/pierre/internal/tools/configtools"
 	"github.com/pierre-fitness/pierre/internal/tools/fitnesstools"
 	"github.com/pierre-fitness/pierre/internal/toon"
 	"github.com/pierre-fitness/pierre/internal/usersettings"
@@ -143,6 +144,7 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 	// of activities with different fields still render as TOON tables.
 	a.Tools.SetTOONEncoder(toon.FromJSONFilled)
 	fitnesstools.Register(a.Tools, a.Data)
+	configtools.Register(a.Tools, a.Data, a.Store, a.Settings)
 
 	a.MCP = mcpserver.New(a.Tools, mcpserver.Options{Version: version.String(), Logger: log})
 	var checks map[string]httpapi.Pinger
@@ -154,6 +156,9 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 		BaseURL: cfg.BaseURL, Resource: cfg.MCPResourceURL(), CORS: cfg.CORSAllowedOrigins,
 		Driver: string(a.Store.Driver()), DB: a.Store, Auth: a.Auth, Users: a.Store, Tenants: a.Store,
 		Tools: a.Tools, MCP: a.MCP, ProtectLocalhost: a.IsLocalBaseURL(), Limiter: limiter, Checks: checks,
+		Mount: func(mux *http.ServeMux, authn func(http.Handler) http.Handler) {
+			configtools.Mount(mux, authn, a.Store)
+		},
 	})
 	return nil
 }
