@@ -40,8 +40,9 @@ func (p Physiology) Validate() error {
 	})
 	for _, e := range unjoin(err) {
 		var ie *intelligence.InputError
-		if errors.As(e, &ie) && ie.Field == "threshold_hr" {
-			e = &intelligence.InputError{Field: "lthr", Reason: ie.Reason}
+		if errors.As(e, &ie) {
+			// The engine's name is threshold_hr; Pierre's parameter is lthr.
+			e = &intelligence.InputError{Field: strings.ReplaceAll(ie.Field, "threshold_hr", "lthr"), Reason: strings.ReplaceAll(ie.Reason, "threshold_hr", "lthr")}
 		}
 		errs = append(errs, e)
 	}

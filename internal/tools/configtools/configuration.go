@@ -432,6 +432,13 @@ type validateArgs struct {
 func (s *service) validateConfiguration(_ context.Context, _ *tools.Call, in validateArgs) (any, error) {
 	p := in.Parameters.apply(usersettings.Physiology{})
 	errs := fieldErrors("parameters.", p.Validate())
+	if in.Parameters.ThresholdHR != nil && in.Parameters.LTHR == nil {
+		// Answer in the caller's vocabulary.
+		for i := range errs {
+			errs[i].Field = strings.ReplaceAll(errs[i].Field, "lthr", "threshold_hr")
+			errs[i].Message = strings.ReplaceAll(errs[i].Message, "lthr", "threshold_hr")
+		}
+	}
 	if in.Parameters.ThresholdHR != nil && in.Parameters.LTHR != nil && *in.Parameters.ThresholdHR != *in.Parameters.LTHR {
 		errs = append(errs, fieldError{Field: "parameters.threshold_hr", Message: "parameters.threshold_hr is another name for lthr; give only one"})
 	}
