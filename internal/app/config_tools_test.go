@@ -366,3 +366,30 @@ func TestFitnessConfigurationsREST(t *testing.T) {
 		t.Fatalf("after delete: %d %+v", r.StatusCode, e)
 	}
 }
+
+// BenchmarkConfigTools measures whole MCP round trips (go-sdk client, one
+// session) of the configuration and goal tools on the demo athlete's year
+// of synthetic data.
+func BenchmarkConfigTools(b *testing.B) {
+	s := startServer(b, "sqlite")
+	cs := connect(b, s, demoToken(b, s), nil)
+	tool(b, cs, "update_user_configuration", map[string]any{"parameters": map[string]any{"ftp": 250, "lthr": 170}})
+	g := tool(b, cs, "set_goal", map[string]any{"title": "Run 300 km", "goal_type": "distance", "target_value": 300000, "target_date": future(70)})
+	id, _ := dig(g, "goal", "goal_id").(string)
+	for _, c := range []struct {
+		name string
+		args map[string]any
+	}{
+		{"calculate_personalized_zones", nil},
+		{"get_user_configuration", nil},
+		{"analyze_goal_feasibility", map[string]any{"goal_id": id}},
+		{"track_progress", map[string]any{"goal_id": id}},
+		{"suggest_goals", nil},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				tool(b, cs, c.name, c.args)
+			}
+		})
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/pierre-fitness/pierre/internal/auth"
 	"github.com/pierre-fitness/pierre/internal/intelligence"
 	"github.com/pierre-fitness/pierre/internal/store"
 	"github.com/pierre-fitness/pierre/internal/store/sqlstore"
@@ -174,4 +175,34 @@ func TestFitnessConfigurations(t *testing.T) {
 			t.Fatalf("second delete: %v", err)
 		}
 	})
+}
+
+// BenchmarkStoredSettings is the per-call cost analyses pay to read a
+// user's settings (two primary-key reads and the merge).
+func BenchmarkStoredSettings(b *testing.B) {
+	for _, d := range Engines(b) {
+		b.Run(string(d), func(b *testing.B) {
+			s := Open(b, d)
+			ctx := context.Background()
+			tn := tenant("bench", t0)
+			u := user(tn.ID, "bench@example.com", t0)
+			if err := s.CreateTenant(ctx, tn); err != nil {
+				b.Fatal(err)
+			}
+			if err := s.CreateUser(ctx, u); err != nil {
+				b.Fatal(err)
+			}
+			s.PutUserConfig(ctx, tn.ID, u.ID, usersettings.UserConfig{Profile: "elite", Algorithms: map[string]string{"tss": "avg_power"},
+				Parameters: usersettings.Physiology{FTPWatts: 250}, UpdatedAt: t0})
+			s.PutFitnessConfig(ctx, tn.ID, u.ID, usersettings.FitnessConfig{Name: "default", CreatedAt: t0, UpdatedAt: t0,
+				Configuration: usersettings.FitnessConfiguration{Physiology: usersettings.Physiology{LTHR: 165}}})
+			r := usersettings.Stored{Store: s, Defaults: usersettings.Defaults{Algorithms: intelligence.DefaultAlgorithms()}}
+			p := auth.Principal{TenantID: tn.ID, UserID: u.ID}
+			for b.Loop() {
+				if set, err := r.Settings(ctx, p); err != nil || set.Overrides.LTHRBPM != 165 {
+					b.Fatal(set, err)
+				}
+			}
+		})
+	}
 }
