@@ -354,10 +354,14 @@ func (s *service) personalizedZones(ctx context.Context, c *tools.Call, in zones
 	if err != nil {
 		return nil, err
 	}
-	final := physiologyOf(prof)
-	final.AgeYears, final.Sex, final.WeightKg = 0, "", 0
-	if err := final.Validate(); err != nil {
-		return nil, invalid("", err)
+	if args != (usersettings.Physiology{}) {
+		// The arguments must also agree with the values they are combined
+		// with (a max_hr argument below the stored resting HR).
+		final := physiologyOf(prof)
+		final.AgeYears, final.Sex, final.WeightKg = 0, "", 0
+		if err := final.Validate(); err != nil {
+			return nil, invalid("", err)
+		}
 	}
 	out := map[string]any{"inputs": sourced(argProf, stored, intelligence.ProfileFromAthlete(&ath, s.now()), prof, providerName, set.Algorithms)}
 	unavailable := map[string]string{}

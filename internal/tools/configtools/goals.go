@@ -272,7 +272,7 @@ func (s *service) measure(ctx context.Context, p auth.Principal, h history, g us
 		if err != nil {
 			return m, err
 		}
-		prof, _, _, _, err := s.athleteProfile(ctx, p, "", set)
+		prof, _, _, _, err := s.athleteProfile(ctx, p, h.provider, set)
 		if err != nil {
 			return m, err
 		}
