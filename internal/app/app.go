@@ -19,15 +19,19 @@ import (
 	"github.com/pierre-fitness/pierre/internal/athletedata"
 	"github.com/pierre-fitness/pierre/internal/auth"
 	"github.com/pierre-fitness/pierre/internal/config"
+	"github.com/pierre-fitness/pierre/internal/fooddata"
 	"github.com/pierre-fitness/pierre/internal/httpapi"
 	"github.com/pierre-fitness/pierre/internal/intelligence"
 	"github.com/pierre-fitness/pierre/internal/mcpserver"
+	"github.com/pierre-fitness/pierre/internal/oauth2server"
 	"github.com/pierre-fitness/pierre/internal/provider"
 	"github.com/pierre-fitness/pierre/internal/provider/synthetic"
 	"github.com/pierre-fitness/pierre/internal/store/sqlstore"
 	"github.com/pierre-fitness/pierre/internal/tools"
+	"github.com/pierre-fitness/pierre/internal/tools/analysistools"
 	"github.com/pierre-fitness/pierre/internal/tools/configtools"
 	"github.com/pierre-fitness/pierre/internal/tools/fitnesstools"
+	"github.com/pierre-fitness/pierre/internal/tools/nutritiontools"
 	"github.com/pierre-fitness/pierre/internal/toon"
 	"github.com/pierre-fitness/pierre/internal/usersettings"
 	"github.com/pierre-fitness/pierre/internal/vault"
@@ -144,12 +148,28 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 	// of activities with different fields still render as TOON tables.
 	a.Tools.SetTOONEncoder(toon.FromJSONFilled)
 	fitnesstools.Register(a.Tools, a.Data)
-	configtools.Register(a.Tools, a.Data, a.Store, a.Settings)
+	// "Today" for analyses and for "recent" training in nutrition is the
+	// clock the synthetic data is generated with, so tests with a fixed
+	// date see the same days.
+	now := synOpts.Now
+	if now == nil {
+		now = time.Now
+	}
+	analysistools.Register(a.Tools, a.Data, a.Settings, analysistools.WithClock(now))
+	nutritiontools.Register(a.Tools, nutritiontools.Deps{Data: a.Data, Settings: a.Settings,
+		Foods: fooddata.FromEnv(), Recipes: a.Store, Now: now})
+	configtools.Register(a.Tools, a.Data, a.Store, a.Settings, configtools.WithClock(now))
 
 	a.MCP = mcpserver.New(a.Tools, mcpserver.Options{Version: version.String(), Logger: log})
 	var checks map[string]httpapi.Pinger
 	if a.Redis != nil {
 		checks = map[string]httpapi.Pinger{"redis": redisPinger{a.Redis}}
+	}
+	oauthSrv, err := oauth2server.New(a.Store, a.Auth, oauth2server.Config{BaseURL: cfg.BaseURL, Resource: cfg.MCPResourceURL(),
+		AccessTTL: cfg.OAuthAccessTTL, RefreshTTL: cfg.OAuthRefreshTTL, CodeTTL: cfg.OAuthCodeTTL,
+		Production: cfg.IsProduction(), Limiter: limiter, Log: log})
+	if err != nil {
+		return fmt.Errorf("oauth2 server: %w", err)
 	}
 	a.HTTP = httpapi.New(httpapi.Deps{
 		Log: log, Version: version.String(), Production: cfg.IsProduction(),
@@ -157,6 +177,7 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 		Driver: string(a.Store.Driver()), DB: a.Store, Auth: a.Auth, Users: a.Store, Tenants: a.Store,
 		Tools: a.Tools, MCP: a.MCP, ProtectLocalhost: a.IsLocalBaseURL(), Limiter: limiter, Checks: checks,
 		Mount: func(mux *http.ServeMux, authn func(http.Handler) http.Handler) {
+			oauthSrv.Mount(mux, authn)
 			configtools.Mount(mux, authn, a.Store)
 		},
 	})

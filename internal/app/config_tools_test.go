@@ -66,7 +66,7 @@ func dig(v any, path ...any) any {
 	return v
 }
 
-func num(t testing.TB, v any, path ...any) float64 {
+func numAt(t testing.TB, v any, path ...any) float64 {
 	t.Helper()
 	f, ok := dig(v, path...).(float64)
 	if !ok {
@@ -115,27 +115,27 @@ func TestConfigToolsOnDemoAthlete(t *testing.T) {
 			z := tool(t, cs, "calculate_personalized_zones", nil)
 			// Coggan power zones from FTP 250 W: lower bounds 0, 55, 75, 90, 105, 120, 150 % of FTP.
 			for i, want := range []float64{0, 137.5, 187.5, 225, 262.5, 300, 375} {
-				if got := num(t, z, "power_zones", "zones", i, "min_watts"); math.Abs(got-want) > 1e-9 {
+				if got := numAt(t, z, "power_zones", "zones", i, "min_watts"); math.Abs(got-want) > 1e-9 {
 					t.Errorf("power zone %d starts at %v W, want %v", i+1, got, want)
 				}
 			}
 			// Coggan heart-rate zones from LTHR 170: 69, 84, 95, 106 % of LTHR.
 			for i, want := range []float64{0, 117.3, 142.8, 161.5, 180.2} {
-				if got := num(t, z, "lthr_zones", "zones", i, "min_bpm"); math.Abs(got-want) > 1e-9 {
+				if got := numAt(t, z, "lthr_zones", "zones", i, "min_bpm"); math.Abs(got-want) > 1e-9 {
 					t.Errorf("LTHR zone %d starts at %v bpm, want %v", i+1, got, want)
 				}
 			}
 			// Karvonen from 190/50: zone 1 starts at 50 % of reserve = 120 bpm.
-			if got := num(t, z, "heart_rate_zones", "zones", 0, "min_bpm"); got != 120 || dig(z, "inputs", "ftp", "source") != "your configuration" {
+			if got := numAt(t, z, "heart_rate_zones", "zones", 0, "min_bpm"); got != 120 || dig(z, "inputs", "ftp", "source") != "your configuration" {
 				t.Fatalf("karvonen %v, inputs %v", got, z["inputs"])
 			}
 			// A new stored FTP changes the zones answered.
 			tool(t, cs, "update_user_configuration", map[string]any{"parameters": map[string]any{"ftp": 300}})
-			if got := num(t, tool(t, cs, "calculate_personalized_zones", nil), "power_zones", "zones", 3, "min_watts"); got != 270 {
+			if got := numAt(t, tool(t, cs, "calculate_personalized_zones", nil), "power_zones", "zones", 3, "min_watts"); got != 270 {
 				t.Fatalf("threshold zone after FTP 300: %v W, want 270", got)
 			}
 			// An argument wins for that answer only.
-			if got := num(t, tool(t, cs, "calculate_personalized_zones", map[string]any{"ftp": 200}), "power_zones", "ftp_watts"); got != 200 {
+			if got := numAt(t, tool(t, cs, "calculate_personalized_zones", map[string]any{"ftp": 200}), "power_zones", "ftp_watts"); got != 200 {
 				t.Fatalf("ftp argument: %v", got)
 			}
 
@@ -157,7 +157,7 @@ func TestConfigToolsOnDemoAthlete(t *testing.T) {
 					}
 				}
 			}
-			if uc := tool(t, cs, "get_user_configuration", nil); num(t, uc, "stored", "parameters", "ftp") != 300 || dig(uc, "stored", "profile") != "elite" {
+			if uc := tool(t, cs, "get_user_configuration", nil); numAt(t, uc, "stored", "parameters", "ftp") != 300 || dig(uc, "stored", "profile") != "elite" {
 				t.Fatalf("a refused update must store nothing: %v", uc["stored"])
 			}
 			if msg := toolErr(t, cs, "calculate_personalized_zones", map[string]any{"max_hr": 150, "resting_hr": 160}); !strings.Contains(msg, "resting_hr (160) must be less than max_hr (150)") {
@@ -170,7 +170,7 @@ func TestConfigToolsOnDemoAthlete(t *testing.T) {
 			if set["created"] != true {
 				t.Fatalf("set: %v", set)
 			}
-			if g := tool(t, cs, "get_fitness_config", map[string]any{"configuration_name": "race-season"}); num(t, g, "configuration", "power_zones", "z1", "max") != 140 {
+			if g := tool(t, cs, "get_fitness_config", map[string]any{"configuration_name": "race-season"}); numAt(t, g, "configuration", "power_zones", "z1", "max") != 140 {
 				t.Fatalf("get: %v", g)
 			}
 			if msg := toolErr(t, cs, "set_fitness_config", map[string]any{"configuration": map[string]any{"ftp": -1}}); !strings.Contains(msg, "configuration.ftp") {
@@ -199,12 +199,12 @@ func TestConfigToolsOnDemoAthlete(t *testing.T) {
 				"target_date": future(70), "sport_type": "run"})
 			id, _ := dig(goal, "goal", "goal_id").(string)
 			feas := tool(t, cs, "analyze_goal_feasibility", map[string]any{"goal_id": id})
-			if dig(feas, "feasibility", "level") == nil || num(t, feas, "weekly_volume", "required") <= 0 {
+			if dig(feas, "feasibility", "level") == nil || numAt(t, feas, "weekly_volume", "required") <= 0 {
 				t.Fatalf("feasibility: %v", feas)
 			}
 			race := tool(t, cs, "set_goal", map[string]any{"title": "Faster 10 km", "goal_type": "performance", "target_value": 2400,
 				"distance_meters": 10000, "target_date": future(90), "sport_type": "run"})
-			if num(t, race, "baseline", "value") <= 0 {
+			if numAt(t, race, "baseline", "value") <= 0 {
 				t.Fatalf("race baseline is measured from the demo runs: %v", race)
 			}
 			raceID, _ := dig(race, "goal", "goal_id").(string)
@@ -256,7 +256,7 @@ func TestGoalsAndConfigurationSurviveRestart(t *testing.T) {
 		t.Fatalf("goal after restart: %v", p)
 	}
 	z := tool(t, cs2, "calculate_personalized_zones", nil)
-	if num(t, z, "power_zones", "ftp_watts") != 275 || num(t, z, "lthr_zones", "lthr_bpm") != 165 {
+	if numAt(t, z, "power_zones", "ftp_watts") != 275 || numAt(t, z, "lthr_zones", "lthr_bpm") != 165 {
 		t.Fatalf("configuration after restart: %v", z["inputs"])
 	}
 }
@@ -318,7 +318,7 @@ func TestConfigIsolation(t *testing.T) {
 			t.Errorf("%s REST delete: %d", who, r.StatusCode)
 		}
 	}
-	if g := tool(t, cs, "get_fitness_config", map[string]any{"configuration_name": "secret"}); num(t, g, "configuration", "ftp") != 333 {
+	if g := tool(t, cs, "get_fitness_config", map[string]any{"configuration_name": "secret"}); numAt(t, g, "configuration", "ftp") != 333 {
 		t.Fatalf("the owner's configuration survives: %v", g)
 	}
 }
@@ -356,7 +356,7 @@ func TestFitnessConfigurationsREST(t *testing.T) {
 	}
 	// The default configuration feeds the tools.
 	cs := connect(t, s, token, nil)
-	if z := tool(t, cs, "calculate_personalized_zones", nil); num(t, z, "power_zones", "ftp_watts") != 255 {
+	if z := tool(t, cs, "calculate_personalized_zones", nil); numAt(t, z, "power_zones", "ftp_watts") != 255 {
 		t.Fatalf("zones from the REST-stored default: %v", z["inputs"])
 	}
 	if r := s.do(t, "DELETE", "/api/fitness-configurations/default", token, nil, nil); r.StatusCode != 204 {

@@ -353,3 +353,32 @@ func TestEveryHandshakeProtocolVersionNegotiates(t *testing.T) {
 		})
 	}
 }
+
+// mustCall calls a tool that must succeed and returns its structured answer.
+func mustCall(t testing.TB, cs *mcp.ClientSession, name string, args map[string]any) map[string]any {
+	t.Helper()
+	res, out := call(t, cs, name, args)
+	if res.IsError {
+		t.Fatalf("%s %v failed: %s", name, args, res.Content[0].(*mcp.TextContent).Text)
+	}
+	return out
+}
+
+// num reads a number in a structured answer at a path of keys; a key may
+// itself be dotted ("a.b").
+func num(t testing.TB, m map[string]any, path ...string) float64 {
+	t.Helper()
+	var v any = m
+	for _, p := range strings.Split(strings.Join(path, "."), ".") {
+		mm, ok := v.(map[string]any)
+		if !ok {
+			t.Fatalf("%v: %s is not an object in %v", path, p, m)
+		}
+		v = mm[p]
+	}
+	f, ok := v.(float64)
+	if !ok {
+		t.Fatalf("%v is %T (%v), not a number", path, v, v)
+	}
+	return f
+}

@@ -205,6 +205,9 @@ func (b *Bridge) forward(ctx context.Context, msg jsonrpc.Message) {
 			b.dropConn(gen, err)
 		}
 		lastErr = err
+		if _, ok := errors.AsType[*AuthError](err); ok {
+			break // signing in again now would ask the user again
+		}
 		if ctx.Err() != nil {
 			return
 		}
@@ -220,8 +223,11 @@ func (b *Bridge) forward(ctx context.Context, msg jsonrpc.Message) {
 	}
 	b.cfg.Log.Error("could not deliver message to the Pierre server", "err", lastErr)
 	if req, ok := msg.(*jsonrpc.Request); ok && req.IsCall() {
-		b.out.msg(&jsonrpc.Response{ID: req.ID, Error: &jsonrpc.Error{Code: jsonrpc.CodeInternalError,
-			Message: fmt.Sprintf("Pierre server at %s is unreachable: %v", b.cfg.ServerURL, lastErr)}})
+		text := fmt.Sprintf("Pierre server at %s is unreachable: %v", b.cfg.ServerURL, lastErr)
+		if ae, ok := errors.AsType[*AuthError](lastErr); ok {
+			text = ae.Error()
+		}
+		b.out.msg(&jsonrpc.Response{ID: req.ID, Error: &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: text}})
 	}
 }
 

@@ -23,7 +23,7 @@ import (
 )
 
 // runBridge starts a bridge between pipes and returns the host's ends.
-func runBridge(t *testing.T, cfg Config) (hostIn io.WriteCloser, hostOut io.Reader, stop func()) {
+func runBridge(t testing.TB, cfg Config) (hostIn io.WriteCloser, hostOut io.Reader, stop func()) {
 	t.Helper()
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
@@ -48,7 +48,7 @@ func runBridge(t *testing.T, cfg Config) (hostIn io.WriteCloser, hostOut io.Read
 }
 
 // host connects a go-sdk client, as an MCP host would, to the bridge.
-func host(t *testing.T, in io.WriteCloser, out io.Reader, opts *mcp.ClientOptions) *mcp.ClientSession {
+func host(t testing.TB, in io.WriteCloser, out io.Reader, opts *mcp.ClientOptions) *mcp.ClientSession {
 	t.Helper()
 	c := mcp.NewClient(&mcp.Implementation{Name: "desktop-host", Version: "1"}, opts)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)

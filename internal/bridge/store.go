@@ -20,6 +20,7 @@ type Credentials struct {
 	ClientID     string    `json:"client_id,omitempty"`
 	ClientSecret string    `json:"client_secret,omitempty"`
 	RedirectURI  string    `json:"redirect_uri,omitempty"`
+	Issuer       string    `json:"issuer,omitempty"`
 	TokenURL     string    `json:"token_url,omitempty"`
 	AccessToken  string    `json:"access_token,omitempty"`
 	RefreshToken string    `json:"refresh_token,omitempty"`

@@ -56,6 +56,11 @@ type Config struct {
 	// ShutdownTimeout bounds how long in-flight requests may run after
 	// SIGTERM before the server exits anyway.
 	ShutdownTimeout time.Duration
+	// OAuth 2.1 server lifetimes: access tokens, refresh tokens and
+	// authorization codes issued to MCP clients.
+	OAuthAccessTTL  time.Duration
+	OAuthRefreshTTL time.Duration
+	OAuthCodeTTL    time.Duration
 	// Lookup reads raw variables (process environment merged over .env) for
 	// packages with their own settings, such as algorithm selection.
 	Lookup func(string) (string, bool) `json:"-"`
@@ -288,6 +293,11 @@ func build(get func(string) (string, bool), fl *Flags) (*Config, error) {
 	default:
 		bad("PIERRE_DEFAULT_PROVIDER must be one of strava, garmin, fitbit, whoop, coros, terra, synthetic (got %q)", c.DefaultProvider)
 	}
+
+	c.OAuthAccessTTL = time.Duration(integer("OAUTH_ACCESS_TOKEN_TTL_SECONDS", 3600, 60, 86400)) * time.Second
+	c.OAuthRefreshTTL = time.Duration(integer("OAUTH_REFRESH_TOKEN_TTL_DAYS", 30, 1, 365)) * 24 * time.Hour
+	// RFC 6749 §4.1.2 recommends at most 10 minutes for codes.
+	c.OAuthCodeTTL = time.Duration(integer("OAUTH_CODE_TTL_SECONDS", 600, 10, 600)) * time.Second
 
 	c.ShutdownTimeout = time.Duration(integer("PIERRE_SHUTDOWN_TIMEOUT_SECONDS", 30, 1, 3600)) * time.Second
 

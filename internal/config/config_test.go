@@ -192,3 +192,21 @@ func FuzzParseDatabaseURL(f *testing.F) {
 		}
 	})
 }
+
+func TestOAuthLifetimes(t *testing.T) {
+	c, err := load(t, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.OAuthAccessTTL != time.Hour || c.OAuthRefreshTTL != 30*24*time.Hour || c.OAuthCodeTTL != 10*time.Minute {
+		t.Fatalf("OAuth defaults: access %v refresh %v code %v", c.OAuthAccessTTL, c.OAuthRefreshTTL, c.OAuthCodeTTL)
+	}
+	c, err = load(t, map[string]string{"OAUTH_ACCESS_TOKEN_TTL_SECONDS": "900", "OAUTH_REFRESH_TOKEN_TTL_DAYS": "7", "OAUTH_CODE_TTL_SECONDS": "60"}, nil)
+	if err != nil || c.OAuthAccessTTL != 15*time.Minute || c.OAuthRefreshTTL != 7*24*time.Hour || c.OAuthCodeTTL != time.Minute {
+		t.Fatalf("OAuth overrides: %v %+v", err, c)
+	}
+	_, err = load(t, map[string]string{"OAUTH_CODE_TTL_SECONDS": "3600"}, nil)
+	if err == nil || !strings.Contains(err.Error(), "OAUTH_CODE_TTL_SECONDS must be an integer between 10 and 600") {
+		t.Fatalf("code lifetime above 10 minutes: %v", err)
+	}
+}

@@ -45,9 +45,26 @@ type service struct {
 // Register adds the 14 goal and configuration tools. settings is the
 // reader analyses use (usersettings.Stored over st), so answers show the
 // same effective configuration.
-func Register(r *tools.Registry, data *athletedata.Service, st Store, settings usersettings.Reader) {
+func Register(r *tools.Registry, data *athletedata.Service, st Store, settings usersettings.Reader, opts ...Option) {
 	s := &service{data: data, st: st, settings: settings, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
 	s.register(r)
+}
+
+// Option adjusts Register.
+type Option func(*service)
+
+// WithClock sets the clock that defines "today" for goals (the app passes
+// the synthetic provider's clock, so tests with a fixed date see the same
+// days as the data). The default is time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(s *service) {
+		if now != nil {
+			s.now = now
+		}
+	}
 }
 
 func (s *service) register(r *tools.Registry) {
