@@ -393,3 +393,19 @@ func BenchmarkConfigTools(b *testing.B) {
 		})
 	}
 }
+
+// TestStoredConfigurationReachesAnalyses: what update_user_configuration
+// stores is what the analysis tools use (a.Settings is the stored reader).
+func TestStoredConfigurationReachesAnalyses(t *testing.T) {
+	s := startServer(t, "sqlite")
+	cs := connect(t, s, demoToken(t, s), nil)
+	acts := tool(t, cs, "get_activities", map[string]any{"limit": 1})
+	id, _ := dig(acts, "activities", 0, "id").(string)
+	tool(t, cs, "update_user_configuration", map[string]any{"parameters": map[string]any{"ftp": 222, "max_hr": 201},
+		"algorithms": map[string]any{"tss": "avg_power", "training_load": "ema"}})
+	a := tool(t, cs, "analyze_activity", map[string]any{"activity_id": id})
+	if numAt(t, a, "thresholds_used", "ftp_watts") != 222 || numAt(t, a, "thresholds_used", "max_heart_rate_bpm") != 201 ||
+		dig(a, "algorithms", "tss") != "avg_power" || dig(a, "algorithms", "training_load") != "ema" {
+		t.Fatalf("analysis ignores the stored configuration: thresholds %v algorithms %v", a["thresholds_used"], a["algorithms"])
+	}
+}
