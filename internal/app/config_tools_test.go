@@ -409,3 +409,46 @@ func TestStoredConfigurationReachesAnalyses(t *testing.T) {
 		t.Fatalf("analysis ignores the stored configuration: thresholds %v algorithms %v", a["thresholds_used"], a["algorithms"])
 	}
 }
+
+// TestGoalKinds: each goal type measures what it says, in its unit.
+func TestGoalKinds(t *testing.T) {
+	s := startServer(t, "sqlite")
+	cs := connect(t, s, demoToken(t, s), nil)
+
+	// A custom goal is reported by the user; progress counts from the baseline, downwards here.
+	w := tool(t, cs, "set_goal", map[string]any{"title": "Race weight", "goal_type": "custom", "unit": "kg",
+		"target_value": 75, "current_value": 80, "target_date": future(120)})
+	wid, _ := dig(w, "goal", "goal_id").(string)
+	if p := tool(t, cs, "track_progress", map[string]any{"goal_id": wid, "current_value": 77.5}); numAt(t, p, "progress", "progress_percent") != 50 {
+		t.Fatalf("custom progress: %v", p["progress"])
+	}
+	if msg := toolErr(t, cs, "track_progress", map[string]any{"goal_id": wid}); !strings.Contains(msg, "current_value") {
+		t.Fatalf("a custom goal needs current_value: %s", msg)
+	}
+	if p := tool(t, cs, "track_progress", map[string]any{"goal_id": wid, "current_value": 74}); dig(p, "goal", "status") != "achieved" {
+		t.Fatalf("reaching the target marks the goal achieved: %v", p["goal"])
+	}
+
+	// Frequency: sessions per week of the last 4 weeks, compared with the target.
+	f := tool(t, cs, "set_goal", map[string]any{"title": "More sessions", "goal_type": "frequency", "target_value": 9, "target_date": future(60)})
+	if dig(f, "goal", "unit") != "sessions_per_week" || numAt(t, f, "baseline", "value") <= 0 {
+		t.Fatalf("frequency baseline: %v", f)
+	}
+	fid, _ := dig(f, "goal", "goal_id").(string)
+	fe := tool(t, cs, "analyze_goal_feasibility", map[string]any{"goal_id": fid})
+	if dig(fe, "feasibility", "kind") != "frequency" || !strings.Contains(fmt.Sprint(dig(fe, "feasibility", "reasons")), "more than 7 sessions") {
+		t.Fatalf("frequency feasibility: %v", fe["feasibility"])
+	}
+
+	// FTP goal from the stored FTP; race-time goals count down.
+	tool(t, cs, "update_user_configuration", map[string]any{"parameters": map[string]any{"ftp": 240}})
+	ftp := tool(t, cs, "set_goal", map[string]any{"title": "FTP 260", "goal_type": "performance", "target_value": 260, "target_date": future(100)})
+	if numAt(t, ftp, "baseline", "value") != 240 || dig(ftp, "goal", "unit") != "watts" {
+		t.Fatalf("FTP baseline: %v", ftp)
+	}
+	r := tool(t, cs, "set_goal", map[string]any{"title": "5 km", "goal_type": "time", "distance_meters": 5000, "target_value": 1000, "target_date": future(100)})
+	rid, _ := dig(r, "goal", "goal_id").(string)
+	if p := tool(t, cs, "track_progress", map[string]any{"goal_id": rid}); numAt(t, p, "progress", "remaining_value") >= 0 || dig(p, "goal", "unit") != "seconds" {
+		t.Fatalf("a race time must come down to the target: %v", p)
+	}
+}
