@@ -198,7 +198,9 @@ type history struct {
 }
 
 func (s *service) history(ctx context.Context, p auth.Principal, requested string, from intelligence.Date) (history, error) {
-	list, err := s.data.Activities(ctx, p, requested, athletedata.ActivityQuery{Limit: 5000, After: from.Time().Add(-time.Second)})
+	// Up to three sessions a day; the page is allocated at this size.
+	limit := min(5000, max(100, 3*(s.today().DaysSince(from)+1)))
+	list, err := s.data.Activities(ctx, p, requested, athletedata.ActivityQuery{Limit: limit, After: from.Time().Add(-time.Second)})
 	if err != nil {
 		return history{}, err
 	}
