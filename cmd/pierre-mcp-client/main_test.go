@@ -1,12 +1,18 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -228,5 +234,188 @@ func TestSecondSignalForcesExit(t *testing.T) {
 	}
 	if !strings.Contains(out, "Bridge shutting down (SIGINT)") {
 		t.Fatalf("first signal not reported:\n%s", out)
+	}
+}
+
+// signInWatcher reads the bridge's stderr, keeps it, and hands over each
+// sign-in URL it prints.
+type signInWatcher struct {
+	log  lockedBuffer
+	urls chan string
+}
+
+func watchStderr(cmd *exec.Cmd) *signInWatcher {
+	w := &signInWatcher{urls: make(chan string, 4)}
+	pr, pw := io.Pipe()
+	cmd.Stderr = pw
+	go func() {
+		sc := bufio.NewScanner(pr)
+		next := false
+		for sc.Scan() {
+			line := sc.Text()
+			w.log.Write([]byte(line + "\n"))
+			if next && strings.HasPrefix(strings.TrimSpace(line), "http") {
+				w.urls <- strings.TrimSpace(line)
+			}
+			next = strings.Contains(line, "open this URL in your browser")
+		}
+	}()
+	return w
+}
+
+func freePort(t *testing.T) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func readCreds(t *testing.T, path string) map[string]map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("credentials file: %v", err)
+	}
+	m := map[string]map[string]any{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestOAuthSignInEndToEnd runs the built bridge the way a desktop host
+// does, against the real server: the first run signs in through the
+// server's login and consent pages (the test plays the browser), later runs
+// reuse the stored token, an expired token is renewed without a browser,
+// and a server restart mid-session is survived.
+func TestOAuthSignInEndToEnd(t *testing.T) {
+	var key [32]byte
+	rand.Read(key[:])
+	env := map[string]string{"PIERRE_MASTER_ENCRYPTION_KEY": base64.StdEncoding.EncodeToString(key[:])}
+	db := config.DatabaseURL{Driver: config.SQLite, Path: filepath.Join(t.TempDir(), "pierre.db")}
+	srv := apptest.StartOn(t, db, apptest.Options{Env: env})
+	demo, err := srv.App.EnsureDemo(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := filepath.Join(t.TempDir(), "pierre", "credentials.json")
+	port := strconv.Itoa(freePort(t))
+	bridgeCmd := func() (*exec.Cmd, *signInWatcher) {
+		cmd := exec.Command(binary, "--server", srv.URL, "--no-browser", "--callback-port", port,
+			"--credentials-file", creds, "--tool-call-connection-timeout", "30000")
+		cmd.Env = cleanEnv(t)
+		return cmd, watchStderr(cmd)
+	}
+
+	// First run: no credentials, so the host's initialize waits while the
+	// person signs in.
+	cmd, watch := bridgeCmd()
+	sessions := make(chan *mcp.ClientSession, 1)
+	go func() { sessions <- connect(t, cmd) }()
+	var signInURL string
+	select {
+	case signInURL = <-watch.urls:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("no sign-in URL printed:\n%s", watch.log.String())
+	}
+	if !strings.HasPrefix(signInURL, srv.URL+"/oauth2/authorize?") || !strings.Contains(signInURL, "code_challenge_method=S256") {
+		t.Fatalf("sign-in URL is not a PKCE authorization request to the server: %s", signInURL)
+	}
+	back := apptest.NewBrowser(t, srv.URL, demo.Email, demo.Password).Authorize(signInURL)
+	if back.Host != "127.0.0.1:"+port || back.Path != "/callback" {
+		t.Fatalf("the server sent the browser to %s, not the bridge's loopback callback", back)
+	}
+	resp, err := http.Get(back.String()) // the browser lands on the bridge
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(page), "Signed in to Pierre") {
+		t.Fatalf("callback page: %s", page)
+	}
+	var cs *mcp.ClientSession
+	select {
+	case cs = <-sessions:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("host never connected after sign-in:\n%s", watch.log.String())
+	}
+	tools, err := cs.ListTools(context.Background(), nil)
+	if err != nil || len(tools.Tools) < 20 {
+		t.Fatalf("tools/list after sign-in: %v", err)
+	}
+	if n := callActivities(t, cs); n != 3 {
+		t.Fatalf("%d activities", n)
+	}
+	cs.Close()
+
+	st, err := os.Stat(creds)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("credentials not kept in a private file: %v %v", err, st)
+	}
+	saved := readCreds(t, creds)[srv.URL]
+	if saved["client_id"] == "" || saved["refresh_token"] == nil || saved["access_token"] == nil {
+		t.Fatalf("registration and tokens not kept: %v", saved)
+	}
+	if log := watch.log.String(); strings.Contains(log, saved["access_token"].(string)) || strings.Contains(log, "eyJ") {
+		t.Fatalf("a token reached the log:\n%s", log)
+	}
+
+	// Second run: signed in from the stored token, no browser.
+	cmd, watch = bridgeCmd()
+	cs = connect(t, cmd)
+	if n := callActivities(t, cs); n != 3 {
+		t.Fatalf("%d activities on the second run", n)
+	}
+	cs.Close()
+	if strings.Contains(watch.log.String(), "open this URL") {
+		t.Fatalf("second run asked to sign in again:\n%s", watch.log.String())
+	}
+	if readCreds(t, creds)[srv.URL]["client_id"] != saved["client_id"] {
+		t.Fatal("the second run registered a new client")
+	}
+
+	// An expired access token is renewed silently with the refresh token.
+	all := readCreds(t, creds)
+	all[srv.URL]["expiry"] = time.Now().Add(-time.Hour).Format(time.RFC3339)
+	b, _ := json.Marshal(all)
+	os.WriteFile(creds, b, 0o600)
+	cmd, watch = bridgeCmd()
+	cs = connect(t, cmd)
+	defer cs.Close()
+	if n := callActivities(t, cs); n != 3 {
+		t.Fatalf("%d activities after renewal", n)
+	}
+	renewed := readCreds(t, creds)[srv.URL]
+	if renewed["access_token"] == saved["access_token"] || renewed["refresh_token"] == saved["refresh_token"] {
+		t.Fatal("the expired token was not renewed (or the refresh token not rotated)")
+	}
+	if strings.Contains(watch.log.String(), "open this URL") {
+		t.Fatalf("renewal needed a browser:\n%s", watch.log.String())
+	}
+
+	// The server restarts mid-session; the host's next call still works.
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	env["PIERRE_BASE_URL"] = srv.URL
+	srv.Stop()
+	if err := <-srv.Done; err != nil {
+		t.Fatal(err)
+	}
+	srv.Done <- nil
+	var ln net.Listener
+	for range 100 {
+		if ln, err = net.Listen("tcp", addr); err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	apptest.StartOn(t, db, apptest.Options{Env: env, Listener: ln})
+	if n := callActivities(t, cs); n != 3 {
+		t.Fatalf("%d activities after the restart", n)
 	}
 }

@@ -7,12 +7,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"html"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -21,79 +17,9 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/modelcontextprotocol/go-sdk/oauthex"
 
+	"github.com/pierre-fitness/pierre/internal/app/apptest"
 	"github.com/pierre-fitness/pierre/internal/store/storetest"
 )
-
-// oauthBrowser is a person at a browser: it keeps cookies, reads the
-// server's HTML forms and submits them, and stops at the redirect back to
-// the client.
-type oauthBrowser struct {
-	t             testing.TB
-	base          string
-	http          *http.Client
-	email, passwd string
-}
-
-func newOAuthBrowser(t testing.TB, base, email, passwd string) *oauthBrowser {
-	jar, _ := cookiejar.New(nil)
-	return &oauthBrowser{t: t, base: base, email: email, passwd: passwd,
-		http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-}
-
-var (
-	e2eHiddenRE = regexp.MustCompile(`<input type="hidden" name="([^"]*)" value="([^"]*)">`)
-	e2eFormRE   = regexp.MustCompile(`<form method="post" action="([^"]*)"`)
-)
-
-func (b *oauthBrowser) form(page string) (string, url.Values) {
-	m := e2eFormRE.FindStringSubmatch(page)
-	if m == nil {
-		b.t.Fatalf("page has no form:\n%s", page)
-	}
-	v := url.Values{}
-	for _, h := range e2eHiddenRE.FindAllStringSubmatch(page, -1) {
-		v.Add(html.UnescapeString(h[1]), html.UnescapeString(h[2]))
-	}
-	return b.base + html.UnescapeString(m[1]), v
-}
-
-func (b *oauthBrowser) do(req func() (*http.Response, error)) (*http.Response, string) {
-	resp, err := req()
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp, string(body)
-}
-
-// authorize opens the authorization URL, signs in through the login form,
-// approves on the consent page and returns the redirect to the client.
-func (b *oauthBrowser) authorize(authURL string) *url.URL {
-	resp, page := b.do(func() (*http.Response, error) { return b.http.Get(authURL) })
-	if resp.StatusCode != 200 || !strings.Contains(page, `autocomplete="current-password"`) {
-		b.t.Fatalf("expected the login page: %d\n%s", resp.StatusCode, page)
-	}
-	action, v := b.form(page)
-	v.Set("email", b.email)
-	v.Set("password", b.passwd)
-	resp, _ = b.do(func() (*http.Response, error) { return b.http.PostForm(action, v) })
-	if resp.StatusCode != http.StatusSeeOther {
-		b.t.Fatalf("login: %d", resp.StatusCode)
-	}
-	resp, page = b.do(func() (*http.Response, error) { return b.http.Get(b.base + resp.Header.Get("Location")) })
-	if resp.StatusCode != 200 || !strings.Contains(page, `value="approve"`) || !strings.Contains(page, b.email) {
-		b.t.Fatalf("expected the consent page for %s: %d\n%s", b.email, resp.StatusCode, page)
-	}
-	action, v = b.form(page)
-	v.Set("action", "approve")
-	resp, _ = b.do(func() (*http.Response, error) { return b.http.PostForm(action, v) })
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if resp.StatusCode != http.StatusFound || err != nil || loc.Query().Get("code") == "" {
-		b.t.Fatalf("approve: %d %q", resp.StatusCode, resp.Header.Get("Location"))
-	}
-	return loc
-}
 
 func getJSON(t testing.TB, u string, out any) {
 	t.Helper()
@@ -181,7 +107,7 @@ func TestOAuthEndToEndFollowingTheMCPAuthSpec(t *testing.T) {
 			q := url.Values{"response_type": {"code"}, "client_id": {reg.ClientID}, "redirect_uri": {redirect},
 				"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"},
 				"state": {"e2e-state"}, "scope": {strings.Join(prm.ScopesSupported, " ")}, "resource": {prm.Resource}}
-			loc := newOAuthBrowser(t, s.URL, demo.Email, demo.Password).authorize(asm.AuthorizationEndpoint + "?" + q.Encode())
+			loc := apptest.NewBrowser(t, s.URL, demo.Email, demo.Password).Authorize(asm.AuthorizationEndpoint + "?" + q.Encode())
 			if loc.Query().Get("state") != "e2e-state" || loc.Query().Get("iss") != asm.Issuer {
 				t.Fatalf("redirect: %s", loc)
 			}
@@ -249,7 +175,7 @@ func TestOAuthWithTheGoSDKClientHandler(t *testing.T) {
 		t.Fatal(err)
 	}
 	redirect := "http://127.0.0.1:53683/callback"
-	person := newOAuthBrowser(t, s.URL, demo.Email, demo.Password)
+	person := apptest.NewBrowser(t, s.URL, demo.Email, demo.Password)
 	h, err := sdkauth.NewAuthorizationCodeHandler(&sdkauth.AuthorizationCodeHandlerConfig{
 		DynamicClientRegistrationConfig: &sdkauth.DynamicClientRegistrationConfig{Metadata: &oauthex.ClientRegistrationMetadata{
 			RedirectURIs: []string{redirect}, TokenEndpointAuthMethod: "none", ClientName: "go-sdk client",
@@ -257,7 +183,7 @@ func TestOAuthWithTheGoSDKClientHandler(t *testing.T) {
 		RedirectURL:         redirect,
 		RequestRefreshToken: true,
 		AuthorizationCodeFetcher: func(_ context.Context, args *sdkauth.AuthorizationArgs) (*sdkauth.AuthorizationResult, error) {
-			loc := person.authorize(args.URL)
+			loc := person.Authorize(args.URL)
 			q := loc.Query()
 			if q.Get("error") != "" {
 				return nil, fmt.Errorf("authorization refused: %s", q.Get("error"))
