@@ -31,6 +31,7 @@ import (
 	"github.com/pierre-fitness/pierre/internal/store/sqlstore"
 	"github.com/pierre-fitness/pierre/internal/tools"
 	"github.com/pierre-fitness/pierre/internal/tools/analysistools"
+	"github.com/pierre-fitness/pierre/internal/tools/configtools"
 	"github.com/pierre-fitness/pierre/internal/tools/fitnesstools"
 	"github.com/pierre-fitness/pierre/internal/tools/nutritiontools"
 	"github.com/pierre-fitness/pierre/internal/toon"
@@ -111,7 +112,8 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 	if err != nil {
 		return err
 	}
-	a.Settings = usersettings.Defaults{Algorithms: algos}
+	// Each user's stored configuration on top of the env defaults.
+	a.Settings = usersettings.Stored{Store: a.Store, Defaults: usersettings.Defaults{Algorithms: algos}}
 	v, err := vault.New(mek, a.Store)
 	if err != nil {
 		return err
@@ -162,6 +164,7 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 	nutritiontools.Register(a.Tools, nutritiontools.Deps{Data: a.Data, Settings: a.Settings,
 		Foods: fooddata.FromEnv(), Recipes: a.Store, Now: now})
 	a.registerConnectionTools()
+	configtools.Register(a.Tools, a.Data, a.Store, a.Settings, configtools.WithClock(now))
 
 	a.MCP = mcpserver.New(a.Tools, mcpserver.Options{Version: version.String(), Logger: log})
 	var checks map[string]httpapi.Pinger
@@ -182,6 +185,7 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 		Mount: func(mux *http.ServeMux, authn func(http.Handler) http.Handler) {
 			oauthSrv.Mount(mux, authn)
 			a.mountConnections(mux, authn)
+			configtools.Mount(mux, authn, a.Store)
 		},
 	})
 	return nil

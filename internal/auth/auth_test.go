@@ -1,6 +1,7 @@
-package auth
+package auth_test
 
 import (
+	. "github.com/pierre-fitness/pierre/internal/auth"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -228,15 +229,27 @@ func TestVerifyRefusesForgedTokens(t *testing.T) {
 	}
 }
 
+// signWith signs c as the server's own key would, keeping c's issuer,
+// audience and expiry (Signer.Sign sets them).
 func signWith(t *testing.T, ks *KeySet, c Claims) string {
-	k := ks.signer()
-	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, c)
-	tok.Header["kid"] = k.kid
-	s, err := tok.SignedString(k.priv)
+	t.Helper()
+	iss := c.Issuer
+	if iss == "" {
+		iss = issuer
+	}
+	aud := audience
+	if len(c.Audience) > 0 {
+		aud = c.Audience[0]
+	}
+	ttl := time.Hour
+	if c.ExpiresAt != nil {
+		ttl = time.Until(c.ExpiresAt.Time)
+	}
+	tok, _, err := NewSigner(ks, iss, aud).Sign(c, ttl)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s
+	return tok
 }
 
 func TestAccountLifecycle(t *testing.T) {
@@ -417,3 +430,5 @@ func BenchmarkLogin(b *testing.B) {
 		}
 	}
 }
+
+func subject(id string) jwt.RegisteredClaims { return jwt.RegisteredClaims{Subject: id} }
