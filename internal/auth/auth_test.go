@@ -1,13 +1,13 @@
 package auth_test
 
 import (
-	. "github.com/pierre-fitness/pierre/internal/auth"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	. "github.com/pierre-fitness/pierre/internal/auth"
 	"strings"
 	"sync"
 	"testing"
