@@ -110,12 +110,24 @@ func Percent(st store.SyncState, now time.Time) float64 {
 	return 0
 }
 
-// Start runs a sync in the background unless one is already running for
-// the same user and provider; it returns at once.
-func (s *Syncer) Start(o store.Owner, providerName string) {
+// Start runs a sync in the background, at background priority, until ctx
+// ends, unless one is already running for the same user and provider; it
+// returns at once.
+func (s *Syncer) Start(ctx context.Context, o store.Owner, providerName string) {
 	go func() {
-		ctx := vendorbudget.WithPriority(context.Background(), vendorbudget.Background)
-		if _, err := s.Sync(ctx, o, providerName); err != nil {
+		ctx := vendorbudget.WithPriority(ctx, vendorbudget.Background)
+		_, err := s.Sync(ctx, o, providerName)
+		if errors.Is(err, ErrBusy) {
+			// Another replica holds the lease, or a crashed one did: it
+			// expires within leaseFor.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(leaseFor):
+			}
+			_, err = s.Sync(ctx, o, providerName)
+		}
+		if err != nil && !errors.Is(err, ErrBusy) {
 			s.log().Warn("sync failed", "provider", providerName, "user", o.UserID, "err", err)
 		}
 	}()
@@ -209,6 +221,11 @@ func (s *Syncer) run(ctx context.Context, o store.Owner, providerName string) (s
 
 func (s *Syncer) fail(ctx context.Context, o store.Owner, st store.SyncState, err error) error {
 	st.Status, st.Error = StatusFailed, err.Error()
+	if ctx.Err() != nil {
+		// Stopped (shutdown), not failed: stays "running" so Resume picks
+		// it up from the saved cursor.
+		st.Status, st.Error = StatusRunning, ""
+	}
 	if serr := s.save(context.WithoutCancel(ctx), o, &st); serr != nil {
 		s.log().Warn("save failed sync state", "err", serr)
 	}
@@ -521,7 +538,7 @@ func (s *Syncer) Resume(ctx context.Context) error {
 	}
 	for _, u := range un {
 		s.log().Info("resuming an interrupted sync", "provider", u.Provider, "done", u.Done)
-		s.Start(u.Owner, u.Provider)
+		s.Start(ctx, u.Owner, u.Provider)
 	}
 	return nil
 }
