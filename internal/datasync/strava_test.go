@@ -57,7 +57,9 @@ func newFakeStrava(t *testing.T, windows []vendorbudget.Window, athletes map[str
 }
 
 // start of activity i (0 = newest): one every 10 hours.
-func (f *fakeStrava) start(i int) time.Time { return f.now.Add(-time.Duration(i)*10*time.Hour - time.Hour) }
+func (f *fakeStrava) start(i int) time.Time {
+	return f.now.Add(-time.Duration(i)*10*time.Hour - time.Hour)
+}
 
 func (f *fakeStrava) activityJSON(i int) map[string]any {
 	return map[string]any{
