@@ -20,6 +20,7 @@ import (
 	"github.com/pierre-fitness/pierre/internal/auth"
 	"github.com/pierre-fitness/pierre/internal/config"
 	"github.com/pierre-fitness/pierre/internal/connections"
+	"github.com/pierre-fitness/pierre/internal/datasync"
 	"github.com/pierre-fitness/pierre/internal/fooddata"
 	"github.com/pierre-fitness/pierre/internal/httpapi"
 	"github.com/pierre-fitness/pierre/internal/intelligence"
@@ -38,6 +39,7 @@ import (
 	"github.com/pierre-fitness/pierre/internal/usersettings"
 	"github.com/pierre-fitness/pierre/internal/vault"
 	"github.com/pierre-fitness/pierre/internal/version"
+	"github.com/pierre-fitness/pierre/internal/webhooks"
 )
 
 // App is an assembled server.
@@ -60,6 +62,13 @@ type App struct {
 	// Connections links users to providers; Notify streams their events.
 	Connections *connections.Manager
 	Notify      *notify.Hub
+	// Syncer copies users' provider data into the store; StravaWebhook
+	// receives Strava's push events for it.
+	Syncer        *datasync.Syncer
+	StravaWebhook *webhooks.Strava
+	// background bounds work that outlives a request (syncs); Close ends it.
+	background     context.Context
+	stopBackground context.CancelFunc
 }
 
 // Options adjust assembly, mostly for tests.
@@ -71,6 +80,7 @@ type Options struct {
 // New assembles the server. The caller must Close it.
 func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options) (*App, error) {
 	a := &App{Config: cfg, Log: log}
+	a.background, a.stopBackground = context.WithCancel(context.Background())
 	mek := cfg.MasterKey
 	if mek == nil {
 		if cfg.IsProduction() {
@@ -144,7 +154,14 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 		synOpts = *opts.Synthetic
 	}
 	a.assembleConnections(bus, synthetic.New(synOpts))
-	a.Data = athletedata.New(a.Providers, a.Connections, cfg.DefaultProvider)
+	// "Today" for syncs, analyses and "recent" training in nutrition is the
+	// clock the synthetic data is generated with, so tests with a fixed
+	// date see the same days.
+	now := synOpts.Now
+	if now == nil {
+		now = time.Now
+	}
+	a.assembleSync(now)
 
 	a.Tools = tools.NewRegistry(func(ctx context.Context, tool string, err error) {
 		log.Error("tool failed", "tool", tool, "err", err)
@@ -152,14 +169,9 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 	// Tool answers treat an absent optional field and null alike, so lists
 	// of activities with different fields still render as TOON tables.
 	a.Tools.SetTOONEncoder(toon.FromJSONFilled)
+	// Every answer says how fresh its data is and whether a sync runs.
+	a.Tools.SetAnnotation("data_freshness", datasync.WithFreshness)
 	fitnesstools.Register(a.Tools, a.Data)
-	// "Today" for analyses and for "recent" training in nutrition is the
-	// clock the synthetic data is generated with, so tests with a fixed
-	// date see the same days.
-	now := synOpts.Now
-	if now == nil {
-		now = time.Now
-	}
 	analysistools.Register(a.Tools, a.Data, a.Settings, analysistools.WithClock(now))
 	nutritiontools.Register(a.Tools, nutritiontools.Deps{Data: a.Data, Settings: a.Settings,
 		Foods: fooddata.FromEnv(), Recipes: a.Store, Now: now})
@@ -185,6 +197,9 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 		Mount: func(mux *http.ServeMux, authn func(http.Handler) http.Handler) {
 			oauthSrv.Mount(mux, authn)
 			a.mountConnections(mux, authn)
+			if a.StravaWebhook != nil {
+				mux.Handle("/api/webhooks/strava", a.StravaWebhook)
+			}
 			configtools.Mount(mux, authn, a.Store)
 		},
 	})
@@ -193,6 +208,11 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 
 // Close releases the store and the Redis connection.
 func (a *App) Close() error {
+	a.stopBackground()
+	if a.Syncer != nil {
+		a.StravaWebhook.Wait()
+		a.Syncer.Wait() // syncs save their place before the store closes
+	}
 	if a.Redis != nil {
 		a.Redis.Close()
 	}
@@ -212,6 +232,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	bg, stopBG := context.WithCancel(context.Background())
 	defer stopBG()
 	go a.Auth.Run(bg, 30*time.Second)
+	if a.Syncer != nil {
+		if err := a.Syncer.Resume(a.background); err != nil {
+			a.Log.Warn("resume interrupted syncs", "err", err)
+		}
+	}
 	go a.pruneSigningKeys(bg)
 	if err := a.Notify.Run(bg); err != nil {
 		return fmt.Errorf("subscribe to notifications: %w", err)

@@ -257,7 +257,9 @@ type connFixture struct {
 func startWithVendors(t *testing.T, d config.Driver) *connFixture {
 	t.Helper()
 	f := &connFixture{vendors: map[string]*fakeVendor{}}
-	var env []string
+	// These tests watch each vendor request; the activity store's
+	// background syncs would add their own (see sync_test.go for those).
+	env := []string{"PIERRE_SYNC", "off"}
 	for name, pkce := range map[string]bool{"strava": false, "garmin": true, "fitbit": true, "whoop": true, "coros": false, "terra": false} {
 		v := newFakeVendor(t, name, pkce)
 		f.vendors[name] = v

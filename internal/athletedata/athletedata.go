@@ -30,6 +30,19 @@ type Connection struct {
 	Scopes      []string   `json:"scopes,omitempty"`
 	// Message explains a state that needs action.
 	Message string `json:"message,omitempty"`
+	// Sync is the progress of Pierre's copy of this provider's data; nil
+	// when no copy is kept.
+	Sync *SyncStatus `json:"sync_status,omitempty"`
+}
+
+// SyncStatus reports how complete and how fresh Pierre's copy is.
+type SyncStatus struct {
+	Phase      string     `json:"phase"`  // backfill or incremental
+	Status     string     `json:"status"` // idle, running or failed
+	Percent    float64    `json:"percent"`
+	Activities int        `json:"activities_synced"`
+	SyncedAt   *time.Time `json:"synced_at,omitempty"`
+	Error      string     `json:"error,omitempty"`
 }
 
 // Connector knows which providers a user has connected and opens clients

@@ -50,6 +50,17 @@ type Config struct {
 	// origin (development convenience; production warns).
 	CORSAllowedOrigins []string
 	DefaultProvider    string
+	// SyncDepthDays is how far back the first sync of a provider copies
+	// (PIERRE_SYNC_DEPTH_DAYS, default 365).
+	SyncDepthDays int
+	// SyncDisabled (PIERRE_SYNC=off) keeps no copy of provider data: every
+	// read asks the provider, as before the activity store existed.
+	SyncDisabled bool
+	// StravaWebhookVerifyToken is the verify_token chosen when creating
+	// the Strava push subscription; StravaWebhookSubscriptionID, when set,
+	// must match every event.
+	StravaWebhookVerifyToken    string
+	StravaWebhookSubscriptionID int64
 	// Demo seeds a demo tenant and athlete at start-up and prints how to
 	// connect an assistant.
 	Demo bool
@@ -298,6 +309,17 @@ func build(get func(string) (string, bool), fl *Flags) (*Config, error) {
 	c.OAuthRefreshTTL = time.Duration(integer("OAUTH_REFRESH_TOKEN_TTL_DAYS", 30, 1, 365)) * 24 * time.Hour
 	// RFC 6749 §4.1.2 recommends at most 10 minutes for codes.
 	c.OAuthCodeTTL = time.Duration(integer("OAUTH_CODE_TTL_SECONDS", 600, 10, 600)) * time.Second
+
+	c.SyncDepthDays = integer("PIERRE_SYNC_DEPTH_DAYS", 365, 7, 3650)
+	c.StravaWebhookVerifyToken = str("PIERRE_STRAVA_WEBHOOK_VERIFY_TOKEN", "")
+	c.StravaWebhookSubscriptionID = int64(integer("PIERRE_STRAVA_WEBHOOK_SUBSCRIPTION_ID", 0, 0, 1<<31-1))
+	switch v := strings.ToLower(str("PIERRE_SYNC", "on")); v {
+	case "on", "true", "1":
+	case "off", "false", "0":
+		c.SyncDisabled = true
+	default:
+		bad("PIERRE_SYNC must be on or off (got %q)", v)
+	}
 
 	c.ShutdownTimeout = time.Duration(integer("PIERRE_SHUTDOWN_TIMEOUT_SECONDS", 30, 1, 3600)) * time.Second
 

@@ -91,6 +91,14 @@ type Options struct {
 	HTTP *http.Client
 	Now  func() time.Time
 	Log  *slog.Logger
+	// Transport, when set, wraps each vendor client's transport beneath the
+	// token (the application-wide request budget goes there).
+	Transport func(provider string, base http.RoundTripper) http.RoundTripper
+	// OnConnected and OnDisconnected are told when a user connects or
+	// disconnects a provider (the activity store starts a backfill, or
+	// deletes the user's copy).
+	OnConnected    func(p auth.Principal, provider string)
+	OnDisconnected func(ctx context.Context, p auth.Principal, provider string)
 }
 
 // Manager connects users to providers.
@@ -230,6 +238,9 @@ func (m *Manager) Client(ctx context.Context, p auth.Principal, name string) (pr
 		hc = terraHTTP(hc, app)
 	} else {
 		var base http.RoundTripper = http.DefaultTransport
+		if m.Transport != nil {
+			base = m.Transport(name, base)
+		}
 		if t := Vendors[name].Transport; t != nil {
 			base = t(base)
 		}

@@ -234,6 +234,9 @@ func (m *Manager) Complete(ctx context.Context, name string, q url.Values) Callb
 	res.OK, res.Status = true, http.StatusOK
 	res.Message = d.DisplayName + " is connected. You can close this window and return to your assistant."
 	m.notify(ctx, k, EventOAuthCompleted, true, d.DisplayName+" connected")
+	if m.OnConnected != nil {
+		m.OnConnected(auth.Principal{TenantID: k.tenant, UserID: k.user}, k.provider)
+	}
 	return res
 }
 
@@ -390,5 +393,8 @@ func (m *Manager) Disconnect(ctx context.Context, p auth.Principal, name string)
 		return out, err
 	}
 	m.Cache.DeletePrefix(ctx, k.cachePrefix())
+	if m.OnDisconnected != nil {
+		m.OnDisconnected(ctx, p, name)
+	}
 	return out, nil
 }

@@ -59,12 +59,20 @@ type Syncer struct {
 	// HealthDays is how many days of sleep, recovery and health data an
 	// incremental sync refreshes (default 14).
 	HealthDays int
-	Now        func() time.Time
-	Log        *slog.Logger
+	// SkipStreams names providers whose streams are not copied: the
+	// synthetic provider generates them on demand at no cost.
+	SkipStreams func(provider string) bool
+	// Prepare, when set, adjusts the context of every vendor read of a
+	// sync (the app turns the response cache off: a sync wants the vendor's
+	// current answer).
+	Prepare func(context.Context) context.Context
+	Now     func() time.Time
+	Log     *slog.Logger
 
-	mu        sync.Mutex
-	running   map[jobKey]*job
-	listeners []Progress
+	background sync.WaitGroup // syncs started by Start
+	mu         sync.Mutex
+	running    map[jobKey]*job
+	listeners  []Progress
 }
 
 type jobKey struct {
@@ -114,7 +122,9 @@ func Percent(st store.SyncState, now time.Time) float64 {
 // ends, unless one is already running for the same user and provider; it
 // returns at once.
 func (s *Syncer) Start(ctx context.Context, o store.Owner, providerName string) {
+	s.background.Add(1)
 	go func() {
+		defer s.background.Done()
 		ctx := vendorbudget.WithPriority(ctx, vendorbudget.Background)
 		_, err := s.Sync(ctx, o, providerName)
 		if errors.Is(err, ErrBusy) {
@@ -163,6 +173,10 @@ func (s *Syncer) Sync(ctx context.Context, o store.Owner, providerName string) (
 	return j.state, j.err
 }
 
+// Wait waits for the syncs started by Start to return (cancel their
+// context first).
+func (s *Syncer) Wait() { s.background.Wait() }
+
 // Running reports whether a sync for (o, provider) runs in this process.
 func (s *Syncer) Running(o store.Owner, providerName string) bool {
 	s.mu.Lock()
@@ -177,6 +191,9 @@ var ErrBusy = errors.New("a sync for this provider is already running on another
 const leaseFor = 2 * time.Minute
 
 func (s *Syncer) run(ctx context.Context, o store.Owner, providerName string) (store.SyncState, error) {
+	if s.Prepare != nil {
+		ctx = s.Prepare(ctx)
+	}
 	now := s.now()
 	ok, err := s.Records.ClaimSync(ctx, o, providerName, s.Holder, now, now.Add(leaseFor))
 	if err != nil {
@@ -352,6 +369,9 @@ func (s *Syncer) incremental(ctx context.Context, o store.Owner, c provider.Clie
 
 // SyncActivity copies one activity (a webhook's create or update event).
 func (s *Syncer) SyncActivity(ctx context.Context, o store.Owner, providerName, id string) error {
+	if s.Prepare != nil {
+		ctx = s.Prepare(ctx)
+	}
 	c, err := s.Clients.Client(ctx, auth.Principal{TenantID: o.TenantID, UserID: o.UserID}, providerName)
 	if err != nil {
 		return err
@@ -386,7 +406,7 @@ func (s *Syncer) storeActivities(ctx context.Context, o store.Owner, c provider.
 	for _, a := range acts {
 		a.Provider = st.Provider
 		var streams []byte
-		if a.HasStreams {
+		if a.HasStreams && (s.SkipStreams == nil || !s.SkipStreams(st.Provider)) {
 			sm, err := c.Streams(ctx, a.ID)
 			var pe *provider.Error
 			switch {

@@ -112,6 +112,10 @@ type Registry struct {
 	// encodeTOON renders JSON as TOON; nil until the encoder is plugged in.
 	encodeTOON func([]byte) ([]byte, error)
 	onInternal func(ctx context.Context, tool string, err error)
+	// annotate adds a field to every successful object answer (see
+	// SetAnnotation).
+	annotateKey string
+	annotate    func(context.Context) (context.Context, func() any)
 }
 
 // NewRegistry returns an empty registry. onInternal is told about
@@ -125,6 +129,14 @@ func NewRegistry(onInternal func(ctx context.Context, tool string, err error)) *
 
 // SetTOONEncoder plugs in the TOON renderer for "format": "toon".
 func (r *Registry) SetTOONEncoder(f func([]byte) ([]byte, error)) { r.encodeTOON = f }
+
+// SetAnnotation adds the field key to every successful answer that is a
+// JSON object: before a call, begin derives the call's context and a
+// function that, after it, returns the value (nil adds nothing). The data
+// layer uses it to say how fresh each answer's data is.
+func (r *Registry) SetAnnotation(key string, begin func(context.Context) (context.Context, func() any)) {
+	r.annotateKey, r.annotate = key, begin
+}
 
 // Add registers tools; a duplicate name is a programming error.
 func (r *Registry) Add(ts ...*Tool) {
@@ -184,6 +196,10 @@ func (r *Registry) Call(ctx context.Context, c *Call, name string, args json.Raw
 	if c.Progress == nil {
 		c.Progress = func(context.Context, float64, float64, string) {}
 	}
+	collect := func() any { return nil }
+	if r.annotate != nil {
+		ctx, collect = r.annotate(ctx)
+	}
 	out, err := t.run(ctx, c, args)
 	if err != nil {
 		var ae *ArgumentError
@@ -195,6 +211,16 @@ func (r *Registry) Call(ctx context.Context, c *Call, name string, args json.Raw
 	body, err := json.Marshal(out)
 	if err != nil {
 		return r.failure(ctx, name, fmt.Errorf("encode answer: %w", err)), nil
+	}
+	if extra := collect(); extra != nil && len(body) > 2 && body[0] == '{' {
+		if eb, err := json.Marshal(extra); err == nil {
+			kb, _ := json.Marshal(r.annotateKey)
+			// {...} becomes {..., "key": extra}.
+			grown := make([]byte, 0, len(body)+len(kb)+len(eb)+2)
+			grown = append(grown, body[:len(body)-1]...)
+			grown = append(append(append(append(grown, ','), kb...), ':'), eb...)
+			body = append(grown, '}')
+		}
 	}
 	res := Result{JSON: body, Text: string(body)}
 	if format == "toon" {

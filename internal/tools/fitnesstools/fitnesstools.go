@@ -177,6 +177,8 @@ type providerStatus struct {
 	ConnectedAt  *time.Time `json:"connected_at,omitempty"`
 	Message      string     `json:"message,omitempty"`
 	Limitations  []string   `json:"limitations,omitempty"`
+	// Sync is Pierre's copy of this provider's data (progress, freshness).
+	Sync *athletedata.SyncStatus `json:"sync_status,omitempty"`
 }
 
 func connectionStatus(data *athletedata.Service) tools.Handler[struct{}] {
@@ -193,7 +195,7 @@ func connectionStatus(data *athletedata.Service) tools.Handler[struct{}] {
 			conn := conns[n]
 			out = append(out, providerStatus{Name: n, DisplayName: d.DisplayName, Status: conn.State,
 				Capabilities: d.Capabilities.Names(), ConnectedAt: conn.ConnectedAt, Message: conn.Message,
-				Limitations: d.Limitations})
+				Limitations: d.Limitations, Sync: conn.Sync})
 		}
 		pick := func(want provider.Capability, prio []string) string {
 			name, _, err := data.Resolve(ctx, c.Principal, "", want, prio)
