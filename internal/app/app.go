@@ -144,6 +144,7 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 		synOpts = *opts.Synthetic
 	}
 	a.assembleConnections(bus, synthetic.New(synOpts))
+	tenantApps := a.assembleTenantApps()
 	a.Data = athletedata.New(a.Providers, a.Connections, cfg.DefaultProvider)
 
 	a.Tools = tools.NewRegistry(func(ctx context.Context, tool string, err error) {
@@ -186,6 +187,7 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 			oauthSrv.Mount(mux, authn)
 			a.mountConnections(mux, authn)
 			configtools.Mount(mux, authn, a.Store)
+			tenantApps.Mount(mux, authn)
 		},
 	})
 	return nil
