@@ -88,10 +88,10 @@ type Options struct {
 	// It is called on every connection and data request, so it should
 	// cache.
 	TenantApps func(ctx context.Context, tenantID string) (Apps, error)
-	Store    Store
-	Vault    Sealer
-	Cache    Cache    // nil: an in-process cache
-	Notifier Notifier // nil: no notifications
+	Store      Store
+	Vault      Sealer
+	Cache      Cache    // nil: an in-process cache
+	Notifier   Notifier // nil: no notifications
 	// HTTP calls token, revoke and Terra endpoints; nil: a client with a
 	// 30-second timeout.
 	HTTP *http.Client
