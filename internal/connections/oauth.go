@@ -207,6 +207,10 @@ func (m *Manager) Complete(ctx context.Context, name string, q url.Values) Callb
 	}
 	app, err := m.app(ctx, st.TenantID, d)
 	if err != nil {
+		if !errors.As(err, new(*provider.Error)) {
+			m.Log.Error("resolve vendor application", "provider", name, "err", err)
+			return fail(http.StatusInternalServerError, "Pierre could not load the "+d.DisplayName+" application; please try again.")
+		}
 		return fail(http.StatusServiceUnavailable, d.DisplayName+" is not configured on this server.")
 	}
 	var conn store.ProviderConnection
