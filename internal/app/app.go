@@ -154,6 +154,7 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 		synOpts = *opts.Synthetic
 	}
 	a.assembleConnections(bus, synthetic.New(synOpts))
+	tenantApps := a.assembleTenantApps()
 	// "Today" for syncs, analyses and "recent" training in nutrition is the
 	// clock the synthetic data is generated with, so tests with a fixed
 	// date see the same days.
@@ -201,6 +202,7 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 				mux.Handle("/api/webhooks/strava", a.StravaWebhook)
 			}
 			configtools.Mount(mux, authn, a.Store)
+			tenantApps.Mount(mux, authn)
 		},
 	})
 	return nil

@@ -45,6 +45,11 @@ type fakeVendor struct {
 	rejectRefresh bool
 	// malformed answers the code exchange with a broken body.
 	malformed bool
+	// clients are further accepted client credentials (id → secret), such
+	// as a tenant's own application; lastClient is the client id of the
+	// last accepted token request.
+	clients    map[string]string
+	lastClient string
 
 	exchanges atomic.Int32
 	refreshes atomic.Int32
@@ -124,13 +129,14 @@ func (v *fakeVendor) token(w http.ResponseWriter, r *http.Request) {
 		id, secret, _ = r.BasicAuth()
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if id != clientID || secret != clientSecret {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if (id != clientID || secret != clientSecret) && (secret == "" || v.clients[id] != secret) {
 		w.WriteHeader(401)
 		io.WriteString(w, `{"error":"invalid_client"}`)
 		return
 	}
-	v.mu.Lock()
-	defer v.mu.Unlock()
+	v.lastClient = id
 	switch r.PostForm.Get("grant_type") {
 	case "authorization_code":
 		v.exchanges.Add(1)

@@ -25,6 +25,20 @@ type App struct {
 // Configured reports whether the server can connect users to this vendor.
 func (a App) Configured() bool { return a.ClientID != "" && a.ClientSecret != "" }
 
+// WithCredentials is a with the credentials of t, a tenant's own
+// application at the same vendor: client id and secret always, redirect
+// URI and scopes where t sets them. The endpoints stay a's.
+func (a App) WithCredentials(t App) App {
+	a.ClientID, a.ClientSecret = t.ClientID, t.ClientSecret
+	if t.RedirectURI != "" {
+		a.RedirectURI = t.RedirectURI
+	}
+	if len(t.Scopes) > 0 {
+		a.Scopes = t.Scopes
+	}
+	return a
+}
+
 // Apps holds the vendor applications by provider name.
 type Apps map[string]App
 
@@ -83,8 +97,10 @@ func LoadApp(lookup func(string) (string, bool), baseURL string, d provider.Desc
 func notConfiguredMessage(d provider.Descriptor) string {
 	up := strings.ToUpper(d.Name)
 	if d.Name == provider.Terra {
-		return fmt.Sprintf("this server has no %s application; the administrator sets PIERRE_TERRA_DEV_ID and PIERRE_TERRA_API_KEY", d.DisplayName)
+		return fmt.Sprintf("this server has no %s application; the administrator sets PIERRE_TERRA_DEV_ID and PIERRE_TERRA_API_KEY, "+
+			"or a tenant administrator stores the tenant's own with PUT /api/tenants/{tenant_id}/oauth-apps/terra", d.DisplayName)
 	}
-	return fmt.Sprintf("this server has no %s application; the administrator sets PIERRE_%s_CLIENT_ID and PIERRE_%s_CLIENT_SECRET",
-		d.DisplayName, up, up)
+	return fmt.Sprintf("this server has no %s application; the administrator sets PIERRE_%s_CLIENT_ID and PIERRE_%s_CLIENT_SECRET, "+
+		"or a tenant administrator stores the tenant's own with PUT /api/tenants/{tenant_id}/oauth-apps/%s",
+		d.DisplayName, up, up, d.Name)
 }

@@ -81,11 +81,17 @@ type Tokens struct {
 // Options are the Manager's dependencies.
 type Options struct {
 	Registry *provider.Registry
-	Apps     Apps
-	Store    Store
-	Vault    Sealer
-	Cache    Cache    // nil: an in-process cache
-	Notifier Notifier // nil: no notifications
+	// Apps are the server's vendor applications (environment).
+	Apps Apps
+	// TenantApps returns a tenant's own vendor applications (credentials,
+	// redirect URI, scopes), which win over Apps for its users; nil: none.
+	// It is called on every connection and data request, so it should
+	// cache.
+	TenantApps func(ctx context.Context, tenantID string) (Apps, error)
+	Store      Store
+	Vault      Sealer
+	Cache      Cache    // nil: an in-process cache
+	Notifier   Notifier // nil: no notifications
 	// HTTP calls token, revoke and Terra endpoints; nil: a client with a
 	// 30-second timeout.
 	HTTP *http.Client
@@ -148,10 +154,20 @@ func (m *Manager) descriptor(name string) (provider.Provider, provider.Descripto
 	return p, p.Descriptor(), nil
 }
 
-// app returns the vendor application, or a KindNotConfigured error.
-func (m *Manager) app(d provider.Descriptor) (App, error) {
-	a, ok := m.Apps[d.Name]
-	if !ok || !a.Configured() {
+// app returns the vendor application for a tenant's users: the tenant's
+// own when it has one, else the server's; or a KindNotConfigured error.
+func (m *Manager) app(ctx context.Context, tenantID string, d provider.Descriptor) (App, error) {
+	a := m.Apps[d.Name]
+	if m.TenantApps != nil {
+		own, err := m.TenantApps(ctx, tenantID)
+		if err != nil {
+			return App{}, fmt.Errorf("load the tenant's %s application: %w", d.DisplayName, err)
+		}
+		if t, ok := own[d.Name]; ok && t.Configured() {
+			a = a.WithCredentials(t)
+		}
+	}
+	if !a.Configured() {
 		return App{}, &provider.Error{Provider: d.Name, Kind: provider.KindNotConfigured, Message: notConfiguredMessage(d)}
 	}
 	return a, nil
@@ -187,7 +203,10 @@ func (m *Manager) Connections(ctx context.Context, p auth.Principal) (map[string
 			at := r.ConnectedAt
 			out[n] = athletedata.Connection{State: athletedata.StateConnected, ConnectedAt: &at, Scopes: splitScopes(r.Scopes)}
 		default:
-			if _, err := m.app(d); err != nil {
+			if _, err := m.app(ctx, p.TenantID, d); err != nil {
+				if !errors.As(err, new(*provider.Error)) {
+					return nil, err
+				}
 				out[n] = athletedata.Connection{State: athletedata.StateNotConfigured, Message: notConfiguredMessage(d)}
 			} else {
 				out[n] = athletedata.Connection{State: athletedata.StateNotConnected,
@@ -224,7 +243,7 @@ func (m *Manager) Client(ctx context.Context, p auth.Principal, name string) (pr
 	if builtin(d) {
 		return prov.NewClient(provider.Connection{UserKey: athletedata.UserKey(p)}), nil
 	}
-	app, err := m.app(d)
+	app, err := m.app(ctx, p.TenantID, d)
 	if err != nil {
 		return nil, err
 	}
@@ -338,7 +357,7 @@ func (m *Manager) refresh(ctx context.Context, k key) (Tokens, store.ProviderCon
 		return old, r, err
 	}
 	_, d, _ := m.descriptor(k.provider)
-	app, err := m.app(d)
+	app, err := m.app(ctx, k.tenant, d)
 	if err != nil {
 		return Tokens{}, r, err
 	}

@@ -61,7 +61,7 @@ func (m *Manager) Begin(ctx context.Context, p auth.Principal, name string) (Aut
 	if builtin(d) {
 		return Authorization{}, ErrBuiltin
 	}
-	app, err := m.app(d)
+	app, err := m.app(ctx, p.TenantID, d)
 	if err != nil {
 		return Authorization{}, err
 	}
@@ -205,8 +205,12 @@ func (m *Manager) Complete(ctx context.Context, name string, q url.Values) Callb
 		}
 		return fail(http.StatusBadRequest, fmt.Sprintf("%s reported an error (%s), so nothing was connected.", d.DisplayName, truncate(e, 64)))
 	}
-	app, err := m.app(d)
+	app, err := m.app(ctx, st.TenantID, d)
 	if err != nil {
+		if !errors.As(err, new(*provider.Error)) {
+			m.Log.Error("resolve vendor application", "provider", name, "err", err)
+			return fail(http.StatusInternalServerError, "Pierre could not load the "+d.DisplayName+" application; please try again.")
+		}
 		return fail(http.StatusServiceUnavailable, d.DisplayName+" is not configured on this server.")
 	}
 	var conn store.ProviderConnection
@@ -365,7 +369,7 @@ func (m *Manager) Disconnect(ctx context.Context, p auth.Principal, name string)
 	}
 	out.WasConnected = true
 	revoke := Vendors[name].Revoke
-	app, appErr := m.app(d)
+	app, appErr := m.app(ctx, p.TenantID, d)
 	switch {
 	case revoke == nil:
 		out.Message = d.DisplayName + " documents no way to revoke access; Pierre deleted its tokens. The user can also remove Pierre in their " + d.DisplayName + " account settings"

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -39,6 +40,9 @@ type Options struct {
 	Synthetic *synthetic.Options
 	// Listener serves on an existing listener (e.g. to restart on the same port).
 	Listener net.Listener
+	// Log receives the server's log (nil: discarded), e.g. to check that
+	// secrets never reach it.
+	Log *slog.Logger
 }
 
 // Start runs a server on a fresh database of the given engine.
@@ -83,7 +87,11 @@ func StartOn(t testing.TB, db config.DatabaseURL, opts Options) *Server {
 		syn.Now = func() time.Time { return FixedNow }
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, cfg, logging.Discard(), app.Options{Synthetic: syn})
+	log := opts.Log
+	if log == nil {
+		log = logging.Discard()
+	}
+	a, err := app.New(ctx, cfg, log, app.Options{Synthetic: syn})
 	if err != nil {
 		cancel()
 		t.Fatal(err)
