@@ -149,7 +149,9 @@ type bypassKey struct{}
 // WithoutCache makes reads through ctx go to the vendor, skipping the
 // response cache: syncs and webhook checks need the vendor's current
 // answer, and keep their own copy anyway.
-func WithoutCache(ctx context.Context) context.Context { return context.WithValue(ctx, bypassKey{}, true) }
+func WithoutCache(ctx context.Context) context.Context {
+	return context.WithValue(ctx, bypassKey{}, true)
+}
 
 func cached[T any](ctx context.Context, c *cachedClient, resource string, ttl time.Duration, fetch func() (T, error)) (T, error) {
 	if ctx.Value(bypassKey{}) != nil {
