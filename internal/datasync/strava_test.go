@@ -2,17 +2,12 @@ package datasync_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,135 +16,12 @@ import (
 	"github.com/pierre-fitness/pierre/internal/datasync"
 	"github.com/pierre-fitness/pierre/internal/provider"
 	"github.com/pierre-fitness/pierre/internal/provider/strava"
+	"github.com/pierre-fitness/pierre/internal/provider/strava/stravatest"
 	"github.com/pierre-fitness/pierre/internal/provider/vendorhttp"
 	"github.com/pierre-fitness/pierre/internal/store"
 	"github.com/pierre-fitness/pierre/internal/store/storetest"
 	"github.com/pierre-fitness/pierre/internal/vendorbudget"
 )
-
-// fakeStrava answers as Strava's API v3 documents, for several athletes
-// (one per bearer token), and enforces windowed application limits the way
-// Strava does: X-RateLimit-Limit / X-RateLimit-Usage on every answer, 429
-// once a window is full. Windows are scaled down (Strava's 15 minutes and
-// one day become short windows) so a test sees several of them.
-type fakeStrava struct {
-	windows   []vendorbudget.Window
-	now       time.Time
-	athletes  map[string]int // token → number of activities
-	mu        sync.Mutex
-	used      map[string]int
-	requests  atomic.Int64
-	refused   atomic.Int64
-	streams   atomic.Int64
-	pageCalls atomic.Int64
-	stats     []byte
-}
-
-func newFakeStrava(t *testing.T, windows []vendorbudget.Window, athletes map[string]int) (*fakeStrava, *httptest.Server) {
-	stats, err := os.ReadFile("../provider/strava/testdata/stats.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fakeStrava{windows: windows, now: time.Now().UTC().Truncate(time.Second), athletes: athletes, used: map[string]int{}, stats: stats}
-	srv := httptest.NewServer(f)
-	t.Cleanup(srv.Close)
-	return f, srv
-}
-
-// start of activity i (0 = newest): one every 10 hours.
-func (f *fakeStrava) start(i int) time.Time {
-	return f.now.Add(-time.Duration(i)*10*time.Hour - time.Hour)
-}
-
-func (f *fakeStrava) activityJSON(i int) map[string]any {
-	return map[string]any{
-		"resource_state": 2, "id": 1000000 + i, "name": fmt.Sprintf("Ride %d", i), "type": "Ride", "sport_type": "Ride",
-		"distance": 30000.0, "moving_time": 3600, "elapsed_time": 3700, "total_elevation_gain": 250.0,
-		"start_date": f.start(i).Format(time.RFC3339), "timezone": "(GMT+00:00) UTC",
-		"average_speed": 8.33, "max_speed": 14.0, "average_watts": 200.0, "device_watts": true, "kilojoules": 720.0,
-		"has_heartrate": true, "average_heartrate": 140.0, "max_heartrate": 172.0, "manual": false, "trainer": false,
-	}
-}
-
-func (f *fakeStrava) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f.requests.Add(1)
-	now := time.Now()
-	f.mu.Lock()
-	var limits, usage []string
-	refuse := false
-	for i, win := range f.windows {
-		key := fmt.Sprint(i, ":", now.UnixNano()/int64(win.Length))
-		f.used[key]++
-		if f.used[key] > win.Limit {
-			refuse = true
-		}
-		limits = append(limits, strconv.Itoa(win.Limit))
-		usage = append(usage, strconv.Itoa(f.used[key]))
-	}
-	f.mu.Unlock()
-	w.Header().Set("X-RateLimit-Limit", strings.Join(limits, ","))
-	w.Header().Set("X-RateLimit-Usage", strings.Join(usage, ","))
-	if refuse {
-		f.refused.Add(1)
-		w.WriteHeader(http.StatusTooManyRequests)
-		w.Write([]byte(`{"message":"Rate Limit Exceeded","errors":[{"resource":"Application","field":"rate limit","code":"exceeded"}]}`))
-		return
-	}
-	n, ok := f.athletes[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]
-	if !ok {
-		w.WriteHeader(http.StatusUnauthorized)
-		w.Write([]byte(`{"message":"Authorization Error","errors":[{"resource":"Athlete","field":"access_token","code":"invalid"}]}`))
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	switch {
-	case r.URL.Path == "/athlete":
-		json.NewEncoder(w).Encode(map[string]any{"id": 42, "firstname": "Marianne", "lastname": "T", "sex": "F", "resource_state": 3})
-	case r.URL.Path == "/athletes/42/stats":
-		w.Write(f.stats)
-	case r.URL.Path == "/athlete/activities":
-		f.pageCalls.Add(1)
-		q := r.URL.Query()
-		before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
-		page, _ := strconv.Atoi(q.Get("page"))
-		per, _ := strconv.Atoi(q.Get("per_page"))
-		var list []map[string]any
-		for i := range n {
-			if f.start(i).Unix() < before {
-				list = append(list, f.activityJSON(i))
-			}
-		}
-		from := min((page-1)*per, len(list))
-		json.NewEncoder(w).Encode(list[from:min(from+per, len(list))])
-	case strings.HasPrefix(r.URL.Path, "/activities/") && strings.HasSuffix(r.URL.Path, "/streams"):
-		f.streams.Add(1)
-		pts := 60
-		stream := func(v func(int) any) map[string]any {
-			data := make([]any, pts)
-			for i := range data {
-				data[i] = v(i)
-			}
-			return map[string]any{"data": data, "series_type": "time", "original_size": pts, "resolution": "high"}
-		}
-		json.NewEncoder(w).Encode(map[string]any{
-			"time":      stream(func(i int) any { return i }),
-			"heartrate": stream(func(i int) any { return 120 + i%30 }),
-			"watts":     stream(func(i int) any { return 180 + i%50 }),
-		})
-	case strings.HasPrefix(r.URL.Path, "/activities/"):
-		id, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/activities/"))
-		if id < 1000000 || id-1000000 >= n+1 {
-			w.WriteHeader(http.StatusNotFound)
-			w.Write([]byte(`{"message":"Record Not Found","errors":[{"resource":"Activity","field":"id","code":"invalid"}]}`))
-			return
-		}
-		a := f.activityJSON(id - 1000000)
-		a["resource_state"] = 3
-		json.NewEncoder(w).Encode(a)
-	default:
-		w.WriteHeader(http.StatusNotFound)
-	}
-}
 
 type bearer struct {
 	token string
@@ -188,9 +60,9 @@ func TestBackfillStaysWithinStravaLimitsAndResumesWithoutDuplicates(t *testing.T
 			st := storetest.Open(t, d)
 			// Strava's 600 per 15 minutes and 30,000 per day, scaled down.
 			windows := []vendorbudget.Window{{Length: 400 * time.Millisecond, Limit: 600}, {Length: 38400 * time.Millisecond, Limit: 30000}}
-			vendor, srv := newFakeStrava(t, windows, map[string]int{"alice": 800})
+			vendor := stravatest.New(t, windows, map[string]*stravatest.Athlete{"alice": {ID: 42, Activities: 800}})
 			budget := vendorbudget.New("strava", windows, vendorbudget.NewLocal())
-			clients := stravaClients{base: srv.URL, budget: budget}
+			clients := stravaClients{base: vendor.URL, budget: budget}
 			alice := store.Owner{TenantID: "t1", UserID: "alice"}
 
 			// The first replica is killed once 300 activities are in.
@@ -237,27 +109,27 @@ func TestBackfillStaysWithinStravaLimitsAndResumesWithoutDuplicates(t *testing.T
 			if acts != 800 || streams != 800 {
 				t.Fatalf("stored %d activities and %d streams, want 800 each", acts, streams)
 			}
-			if n := vendor.refused.Load(); n != 0 {
+			if n := vendor.Refused.Load(); n != 0 {
 				t.Fatalf("%d requests were refused with 429", n)
 			}
 			// At most the page in flight at the kill is fetched twice.
-			if n := vendor.streams.Load(); n > 800+100 {
+			if n := vendor.Streams.Load(); n > 800+100 {
 				t.Fatalf("%d stream requests for 800 activities: the restart did not resume", n)
 			}
 			t.Logf("%d vendor requests (%d stream requests, %d list pages), %d progress reports, 429s: %d",
-				vendor.requests.Load(), vendor.streams.Load(), vendor.pageCalls.Load(), len(percents), vendor.refused.Load())
+				vendor.Requests.Load(), vendor.Streams.Load(), vendor.Pages.Load(), len(percents), vendor.Refused.Load())
 			if percents[0] != 0 || percents[len(percents)-1] != 100 || !sort.Float64sAreSorted(percents) {
 				t.Fatalf("progress not reported from 0 to 100 %%: %v", percents)
 			}
 
 			// A webhook's create event brings in one new activity.
-			vendor.athletes["alice"] = 801
-			newest := 1000000 + 800
-			before := vendor.requests.Load()
-			if err := second.SyncActivity(context.Background(), alice, provider.Strava, strconv.Itoa(newest)); err != nil {
+			vendor.Update("alice", func(a *stravatest.Athlete) { a.Activities = 801 })
+			newest := stravatest.ActivityID(800)
+			before := vendor.Requests.Load()
+			if err := second.SyncActivity(context.Background(), alice, provider.Strava, strconv.FormatInt(newest, 10)); err != nil {
 				t.Fatal(err)
 			}
-			if n := vendor.requests.Load() - before; n != 2 {
+			if n := vendor.Requests.Load() - before; n != 2 {
 				t.Fatalf("a webhook event took %d requests, want 2 (activity and its streams)", n)
 			}
 			if acts, _ := st.CountRecords(context.Background(), alice, provider.Strava, store.KindActivity); acts != 801 {
@@ -270,9 +142,9 @@ func TestBackfillStaysWithinStravaLimitsAndResumesWithoutDuplicates(t *testing.T
 func TestTwoBackfillsShareTheBudgetFairly(t *testing.T) {
 	st := storetest.Open(t, config.SQLite)
 	windows := []vendorbudget.Window{{Length: 300 * time.Millisecond, Limit: 100}}
-	vendor, srv := newFakeStrava(t, windows, map[string]int{"ann": 300, "bob": 300})
+	vendor := stravatest.New(t, windows, map[string]*stravatest.Athlete{"ann": {ID: 42, Activities: 300}, "bob": {ID: 43, Activities: 300}})
 	budget := vendorbudget.New("strava", windows, vendorbudget.NewLocal())
-	s := newSyncer(st, stravaClients{base: srv.URL, budget: budget}, "replica-1")
+	s := newSyncer(st, stravaClients{base: vendor.URL, budget: budget}, "replica-1")
 	s.PageSize = 50
 	var mu sync.Mutex
 	done := map[string]int{}
@@ -305,13 +177,13 @@ func TestTwoBackfillsShareTheBudgetFairly(t *testing.T) {
 	// A person asks for something while both backfills run: the share kept
 	// for interactive requests answers at once rather than after the queue.
 	time.Sleep(100 * time.Millisecond)
-	c, _ := stravaClients{base: srv.URL, budget: budget}.Client(context.Background(), auth.Principal{UserID: "ann"}, provider.Strava)
+	c, _ := stravaClients{base: vendor.URL, budget: budget}.Client(context.Background(), auth.Principal{UserID: "ann"}, provider.Strava)
 	if _, err := c.Athlete(context.Background()); err != nil {
 		t.Errorf("interactive request during the backfills: %v", err)
 	}
 	wg.Wait()
-	if vendor.refused.Load() != 0 {
-		t.Fatalf("%d requests refused", vendor.refused.Load())
+	if vendor.Refused.Load() != 0 {
+		t.Fatalf("%d requests refused", vendor.Refused.Load())
 	}
 	t.Logf("%s finished first; the other had %d of 300", finishedFirst, otherAtFinish)
 	if otherAtFinish < 300*6/10 {
