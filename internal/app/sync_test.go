@@ -138,7 +138,7 @@ func TestStravaSyncThroughTheServer(t *testing.T) {
 	}
 }
 
-func freshness(t *testing.T, out map[string]any, provider string) map[string]any {
+func freshness(t testing.TB, out map[string]any, provider string) map[string]any {
 	t.Helper()
 	list, _ := out["data_freshness"].([]any)
 	for _, f := range list {
@@ -150,7 +150,7 @@ func freshness(t *testing.T, out map[string]any, provider string) map[string]any
 	return nil
 }
 
-func demoOwner(t *testing.T, s *testServer) store.Owner {
+func demoOwner(t testing.TB, s *testServer) store.Owner {
 	d, err := s.App.EnsureDemo(context.Background())
 	if err != nil {
 		t.Fatal(err)
