@@ -172,7 +172,11 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 	a.Tools.SetTOONEncoder(toon.FromJSONFilled)
 	// Every answer says how fresh its data is and whether a sync runs.
 	a.Tools.SetAnnotation("data_freshness", datasync.WithFreshness)
-	fitnesstools.Register(a.Tools, a.Data)
+	var syncer fitnesstools.Syncer // stays nil (not a nil *Syncer) with PIERRE_SYNC=off
+	if a.Syncer != nil {
+		syncer = a.Syncer
+	}
+	fitnesstools.Register(a.Tools, a.Data, syncer)
 	analysistools.Register(a.Tools, a.Data, a.Settings, analysistools.WithClock(now))
 	nutritiontools.Register(a.Tools, nutritiontools.Deps{Data: a.Data, Settings: a.Settings,
 		Foods: fooddata.FromEnv(), Recipes: a.Store, Now: now})

@@ -58,6 +58,15 @@ func (a *App) assembleSync(now func() time.Time) {
 			a.Log.Warn("delete synced data after disconnect", "provider", name, "err", err)
 		}
 	}
+	// Sync progress reaches the user's notification stream.
+	a.Syncer.OnProgress(func(o store.Owner, st store.SyncState) {
+		err := a.Notify.Publish(a.background, o.TenantID, o.UserID, "sync_progress", map[string]any{
+			"provider": st.Provider, "phase": st.Phase, "status": st.Status, "activities_synced": st.Done,
+			"percent": datasync.Percent(st, time.Now()), "error": st.Error})
+		if err != nil {
+			a.Log.Debug("publish sync progress", "err", err)
+		}
+	})
 	a.StravaWebhook = &webhooks.Strava{
 		VerifyToken: a.Config.StravaWebhookVerifyToken, SubscriptionID: a.Config.StravaWebhookSubscriptionID,
 		Owners: a.Store, Syncer: a.Syncer, Records: a.Store, Checker: vendorChecker{a}, Background: a.background, Log: a.Log,

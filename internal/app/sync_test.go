@@ -7,8 +7,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/pierre-fitness/pierre/internal/config"
 	"github.com/pierre-fitness/pierre/internal/provider/strava/stravatest"
@@ -127,6 +130,26 @@ func TestStravaSyncThroughTheServer(t *testing.T) {
 	if _, err := s.App.Store.Record(context.Background(), owner, "strava", store.KindActivity, strconv.FormatInt(stravatest.ActivityID(3), 10)); err == nil {
 		t.Fatal("a confirmed delete event left the activity in the store")
 	}
+	// An assistant asks for a sync now and sees its progress.
+	var progress atomic.Int64
+	pcs := connect(t, s, token, &mcp.ClientOptions{ProgressNotificationHandler: func(context.Context, *mcp.ProgressNotificationClientRequest) {
+		progress.Add(1)
+	}})
+	params := &mcp.CallToolParams{Name: "get_connection_status", Arguments: map[string]any{"sync_now": "strava"}}
+	params.SetProgressToken("sync-1")
+	res, err = pcs.CallTool(context.Background(), params)
+	if err != nil || res.IsError {
+		t.Fatalf("sync_now: %v %v", err, res)
+	}
+	if progress.Load() == 0 {
+		t.Fatal("no progress notification while the tool waited on the sync")
+	}
+	// Fitbit is not connected: the tool says so instead of syncing.
+	if r, err := pcs.CallTool(context.Background(), &mcp.CallToolParams{Name: "get_connection_status",
+		Arguments: map[string]any{"sync_now": "fitbit"}}); err == nil && !r.IsError {
+		t.Fatal("sync_now on an unconnected provider did not fail")
+	}
+
 	// Deauthorisation: once Strava confirms it, Pierre's copy goes.
 	vendor.Update("athlete-token", func(a *stravatest.Athlete) { a.Deauthorized = true })
 	event("athlete", "update", 134815, map[string]string{"authorized": "false"})

@@ -72,7 +72,8 @@ type Syncer struct {
 	background sync.WaitGroup // syncs started by Start
 	mu         sync.Mutex
 	running    map[jobKey]*job
-	listeners  []Progress
+	listeners  map[int]Progress
+	nextID     int
 }
 
 type jobKey struct {
@@ -86,11 +87,22 @@ type job struct {
 	err   error
 }
 
-// OnProgress adds a listener for progress (SSE, MCP progress, logs).
-func (s *Syncer) OnProgress(f Progress) {
+// OnProgress adds a listener for progress (SSE, MCP progress, logs) and
+// returns the function that removes it.
+func (s *Syncer) OnProgress(f Progress) (remove func()) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.listeners = append(s.listeners, f)
+	if s.listeners == nil {
+		s.listeners = map[int]Progress{}
+	}
+	s.nextID++
+	id := s.nextID
+	s.listeners[id] = f
+	return func() {
+		s.mu.Lock()
+		delete(s.listeners, id)
+		s.mu.Unlock()
+	}
 }
 
 func (s *Syncer) now() time.Time {
@@ -171,6 +183,20 @@ func (s *Syncer) Sync(ctx context.Context, o store.Owner, providerName string) (
 	s.mu.Unlock()
 	close(j.done)
 	return j.state, j.err
+}
+
+// SyncNow runs a sync for the user's provider now (or joins the one
+// running), telling progress about each saved step, and returns the final
+// state. It is what a tool that waits on a sync calls.
+func (s *Syncer) SyncNow(ctx context.Context, p auth.Principal, providerName string, progress func(st store.SyncState)) (store.SyncState, error) {
+	o := store.Owner{TenantID: p.TenantID, UserID: p.UserID}
+	remove := s.OnProgress(func(po store.Owner, st store.SyncState) {
+		if po == o && st.Provider == providerName {
+			progress(st)
+		}
+	})
+	defer remove()
+	return s.Sync(ctx, o, providerName)
 }
 
 // Wait waits for the syncs started by Start to return (cancel their
@@ -260,7 +286,10 @@ func (s *Syncer) save(ctx context.Context, o store.Owner, st *store.SyncState) e
 		return fmt.Errorf("renew sync lease: %v", orBusy(err))
 	}
 	s.mu.Lock()
-	ls := append([]Progress(nil), s.listeners...)
+	ls := make([]Progress, 0, len(s.listeners))
+	for _, f := range s.listeners {
+		ls = append(ls, f)
+	}
 	s.mu.Unlock()
 	for _, f := range ls {
 		f(o, *st)

@@ -4,12 +4,16 @@ package fitnesstools
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/pierre-fitness/pierre/internal/athletedata"
+	"github.com/pierre-fitness/pierre/internal/auth"
 	"github.com/pierre-fitness/pierre/internal/fitness"
 	"github.com/pierre-fitness/pierre/internal/provider"
+	"github.com/pierre-fitness/pierre/internal/store"
 	"github.com/pierre-fitness/pierre/internal/tools"
 )
 
@@ -55,8 +59,14 @@ func ParseDateOrTime(field, s string) (time.Time, error) {
 	return time.Time{}, tools.Invalid(field, "is not a valid date or date-time: "+s)
 }
 
-// Register adds the core fitness tools.
-func Register(r *tools.Registry, data *athletedata.Service) {
+// Syncer runs a sync of a user's provider data now, reporting progress
+// (Pierre's activity store); nil when no copy is kept.
+type Syncer interface {
+	SyncNow(ctx context.Context, p auth.Principal, provider string, progress func(store.SyncState)) (store.SyncState, error)
+}
+
+// Register adds the core fitness tools. syncer may be nil.
+func Register(r *tools.Registry, data *athletedata.Service, syncer Syncer) {
 	reg := data.Registry()
 	r.Add(
 		tools.New(tools.Spec{
@@ -96,10 +106,14 @@ func Register(r *tools.Registry, data *athletedata.Service) {
 			Description: "List every fitness provider this server offers with the user's connection status " +
 				"(connected, not_connected, not_configured, reauth_required) and the data each can provide, plus which " +
 				"provider answers activity and sleep questions when none is named. Call it first when unsure where " +
-				"data comes from. Returns {providers[], activity_provider, sleep_provider}.",
-			Input:       tools.Object(nil),
-			Annotations: tools.Annotations{ReadOnly: true, Idempotent: true},
-		}, connectionStatus(data)),
+				"data comes from. Each connected provider shows sync_status: how complete and fresh Pierre's own copy of " +
+				"its data is. Pass sync_now with a provider name to bring that copy up to date first (progress is " +
+				"reported while it runs). Returns {providers[], activity_provider, sleep_provider}.",
+			Input: tools.Object(map[string]*tools.Schema{
+				"sync_now": tools.Enum("Sync this provider's data into Pierre now and wait for it (up to 2 minutes) before answering.", reg.Names()...),
+			}),
+			Annotations: tools.Annotations{Idempotent: true, OpenWorld: true},
+		}, connectionStatus(data, syncer)),
 	)
 }
 
@@ -181,8 +195,30 @@ type providerStatus struct {
 	Sync *athletedata.SyncStatus `json:"sync_status,omitempty"`
 }
 
-func connectionStatus(data *athletedata.Service) tools.Handler[struct{}] {
-	return func(ctx context.Context, c *tools.Call, _ struct{}) (any, error) {
+type statusArgs struct {
+	SyncNow string `json:"sync_now"`
+}
+
+func connectionStatus(data *athletedata.Service, syncer Syncer) tools.Handler[statusArgs] {
+	return func(ctx context.Context, c *tools.Call, in statusArgs) (any, error) {
+		if in.SyncNow != "" {
+			if syncer == nil {
+				return nil, tools.Invalid("sync_now", "this server keeps no copy of provider data (PIERRE_SYNC=off)")
+			}
+			// Opening the client checks the connection (and names the fix).
+			if _, _, err := data.Resolve(ctx, c.Principal, in.SyncNow, 0, nil); err != nil {
+				return nil, err
+			}
+			sctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+			_, err := syncer.SyncNow(sctx, c.Principal, in.SyncNow, func(st store.SyncState) {
+				total := float64(max(st.Total, st.Done))
+				c.Progress(ctx, float64(st.Done), total, fmt.Sprintf("%s: %d activities copied (%s)", in.SyncNow, st.Done, st.Phase))
+			})
+			cancel()
+			if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+				return nil, fmt.Errorf("sync %s: %w", in.SyncNow, err)
+			}
+		}
 		conns, err := data.Connections(ctx, c.Principal)
 		if err != nil {
 			return nil, err
