@@ -66,6 +66,7 @@ type App struct {
 	// receives Strava's push events for it.
 	Syncer        *datasync.Syncer
 	StravaWebhook *webhooks.Strava
+	FitbitWebhook *webhooks.Fitbit
 	// background bounds work that outlives a request (syncs); Close ends it.
 	background     context.Context
 	stopBackground context.CancelFunc
@@ -202,8 +203,9 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 		Mount: func(mux *http.ServeMux, authn func(http.Handler) http.Handler) {
 			oauthSrv.Mount(mux, authn)
 			a.mountConnections(mux, authn)
-			if a.StravaWebhook != nil {
+			if a.Syncer != nil {
 				mux.Handle("/api/webhooks/strava", a.StravaWebhook)
+				mux.Handle("/api/webhooks/fitbit", a.FitbitWebhook)
 			}
 			configtools.Mount(mux, authn, a.Store)
 			tenantApps.Mount(mux, authn)
@@ -217,6 +219,7 @@ func (a *App) Close() error {
 	a.stopBackground()
 	if a.Syncer != nil {
 		a.StravaWebhook.Wait()
+		a.FitbitWebhook.Wait()
 		a.Syncer.Wait() // syncs save their place before the store closes
 	}
 	if a.Redis != nil {

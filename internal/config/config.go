@@ -61,6 +61,9 @@ type Config struct {
 	// must match every event.
 	StravaWebhookVerifyToken    string
 	StravaWebhookSubscriptionID int64
+	// FitbitSubscriberVerifyCode is the subscriber verification code from
+	// Fitbit's developer console; it enables /api/webhooks/fitbit.
+	FitbitSubscriberVerifyCode string
 	// Demo seeds a demo tenant and athlete at start-up and prints how to
 	// connect an assistant.
 	Demo bool
@@ -312,6 +315,7 @@ func build(get func(string) (string, bool), fl *Flags) (*Config, error) {
 
 	c.SyncDepthDays = integer("PIERRE_SYNC_DEPTH_DAYS", 365, 7, 3650)
 	c.StravaWebhookVerifyToken = str("PIERRE_STRAVA_WEBHOOK_VERIFY_TOKEN", "")
+	c.FitbitSubscriberVerifyCode = str("PIERRE_FITBIT_SUBSCRIBER_VERIFY_CODE", "")
 	c.StravaWebhookSubscriptionID = int64(integer("PIERRE_STRAVA_WEBHOOK_SUBSCRIPTION_ID", 0, 0, 1<<31-1))
 	switch v := strings.ToLower(str("PIERRE_SYNC", "on")); v {
 	case "on", "true", "1":
