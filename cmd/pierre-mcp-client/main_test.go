@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -23,57 +22,18 @@ import (
 
 	"github.com/pierre-fitness/pierre/internal/app/apptest"
 	"github.com/pierre-fitness/pierre/internal/config"
+	"github.com/pierre-fitness/pierre/internal/testutil"
 )
 
 var binary string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "pierre-mcp-client-bin")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "pierre-mcp-client")
-	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
-		panic(string(out))
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testutil.BuildBinary(m, "pierre-mcp-client", &binary) }
 
 // cleanEnv runs the binary without the developer's PIERRE_* settings and
 // with credentials in a private file, never the real keychain.
 func cleanEnv(t *testing.T, extra ...string) []string {
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
 	return append(env, extra...)
-}
-
-func exitCode(err error) int {
-	if err == nil {
-		return 0
-	}
-	if ee, ok := err.(*exec.ExitError); ok {
-		return ee.ExitCode()
-	}
-	return -1
-}
-
-// lockedBuffer collects a child's stderr while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf strings.Builder
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func TestVersionHelpAndBadUsage(t *testing.T) {
@@ -108,7 +68,7 @@ func TestVersionHelpAndBadUsage(t *testing.T) {
 			cmd.Env = cleanEnv(t, "PIERRE_CALLBACK_PORT=abc")
 		}
 		out, err := cmd.CombinedOutput()
-		if code := exitCode(err); code != 2 {
+		if code := testutil.ExitCode(err); code != 2 {
 			t.Errorf("%s: exit %d, want 2: %s", name, code, out)
 		}
 		if !strings.Contains(string(out), "pierre-mcp-client:") && !strings.Contains(string(out), "flag provided but not defined") {
@@ -121,7 +81,7 @@ func TestUnreachableServerFailsAtStartup(t *testing.T) {
 	cmd := exec.Command(binary, "--server", "http://127.0.0.1:1")
 	cmd.Env = cleanEnv(t)
 	out, err := cmd.CombinedOutput()
-	if code := exitCode(err); code != 1 {
+	if code := testutil.ExitCode(err); code != 1 {
 		t.Fatalf("exit %d, want 1: %s", code, out)
 	}
 	if !strings.Contains(string(out), "Bridge failed to start: cannot reach the Pierre server at http://127.0.0.1:1") {
@@ -158,7 +118,7 @@ func callActivities(t *testing.T, cs *mcp.ClientSession) int {
 func TestTokenModeForwardsTools(t *testing.T) {
 	srv := apptest.Start(t, config.SQLite, apptest.Options{})
 	cmd := exec.Command(binary, "--server", srv.URL)
-	var stderr lockedBuffer
+	var stderr testutil.LockedBuffer
 	cmd.Stderr = &stderr
 	cmd.Env = cleanEnv(t, "PIERRE_JWT_TOKEN="+srv.DemoToken(t))
 	cs := connect(t, cmd)
@@ -181,7 +141,7 @@ func TestFirstSignalStopsCleanly(t *testing.T) {
 	cmd.Env = cleanEnv(t)
 	stdin, _ := cmd.StdinPipe() // held open: the host is still there
 	defer stdin.Close()
-	var stderr lockedBuffer
+	var stderr testutil.LockedBuffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -197,7 +157,7 @@ func TestFirstSignalStopsCleanly(t *testing.T) {
 	}
 	cmd.Process.Signal(syscall.SIGTERM)
 	err := cmd.Wait()
-	if code := exitCode(err); code != 0 {
+	if code := testutil.ExitCode(err); code != 0 {
 		t.Fatalf("exit %d after SIGTERM, want 0:\n%s", code, stderr.String())
 	}
 	if !strings.Contains(stderr.String(), "Bridge shutting down (SIGTERM)") || !strings.Contains(stderr.String(), "Bridge stopped cleanly") {
@@ -214,7 +174,7 @@ func TestSecondSignalForcesExit(t *testing.T) {
 	sigs <- syscall.SIGINT
 	r, w := io.Pipe()
 	defer w.Close()
-	var stderr lockedBuffer
+	var stderr testutil.LockedBuffer
 	code := run([]string{"--server", srv.URL, "--token", "x"}, r, io.Discard, &stderr,
 		func(string) string { return "" }, sigs)
 	// Either the bridge stopped before the second signal was read (0) or the
@@ -240,7 +200,7 @@ func TestSecondSignalForcesExit(t *testing.T) {
 // signInWatcher reads the bridge's stderr, keeps it, and hands over each
 // sign-in URL it prints.
 type signInWatcher struct {
-	log  lockedBuffer
+	log  testutil.LockedBuffer
 	urls chan string
 }
 

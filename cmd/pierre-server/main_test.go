@@ -12,29 +12,18 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/pierre-fitness/pierre/internal/testutil"
 )
 
 var binary string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "pierre-bin")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "pierre-server")
-	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
-		panic(string(out))
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testutil.BuildBinary(m, "pierre-server", &binary) }
 
 // cleanEnv runs the binary without the developer's PIERRE_* settings.
 func cleanEnv(extra ...string) []string {
@@ -47,7 +36,7 @@ func TestProductionRefusesToStartWithoutMasterKey(t *testing.T) {
 	cmd.Dir = t.TempDir()
 	cmd.Env = cleanEnv("PIERRE_ENV=production", "PIERRE_BASE_URL=https://pierre.example.com")
 	out, err := cmd.CombinedOutput()
-	if code := exitCode(err); code != 1 {
+	if code := testutil.ExitCode(err); code != 1 {
 		t.Fatalf("exit %d, want 1: %s", code, out)
 	}
 	for _, want := range []string{"PIERRE_MASTER_ENCRYPTION_KEY is required in production", "openssl rand -base64 32"} {
@@ -67,28 +56,10 @@ func TestVersionHelpAndBadUsage(t *testing.T) {
 		t.Fatalf("--help: %s", out)
 	}
 	for _, args := range [][]string{{"frobnicate"}, {"--no-such-flag"}, {"demo", "grow"}} {
-		if code := exitCode(exec.Command(binary, args...).Run()); code != 2 {
+		if code := testutil.ExitCode(exec.Command(binary, args...).Run()); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
 	}
-}
-
-// lockedBuffer is an io.Writer safe to read while a child process writes to it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf strings.Builder
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func freePort(t *testing.T) int {
@@ -109,7 +80,7 @@ func TestMakeRunPath(t *testing.T) {
 	cmd.Dir = dir // ./data is created here, as in a fresh checkout
 	cmd.Env = cleanEnv()
 	stdout, _ := cmd.StdoutPipe()
-	var stderr lockedBuffer // written by exec's copier goroutine while the test reads it
+	var stderr testutil.LockedBuffer // written by exec's copier goroutine while the test reads it
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -239,22 +210,12 @@ func TestStdioServesTheSameTools(t *testing.T) {
 	}
 }
 
-func exitCode(err error) int {
-	if err == nil {
-		return 0
-	}
-	if ee, ok := err.(*exec.ExitError); ok {
-		return ee.ExitCode()
-	}
-	return -1
-}
-
 func TestInvalidAlgorithmStopsStartup(t *testing.T) {
 	cmd := exec.Command(binary, "migrate", "--data-dir", t.TempDir())
 	cmd.Dir = t.TempDir()
 	cmd.Env = cleanEnv("PIERRE_TSS_ALGORITHM=magic")
 	out, err := cmd.CombinedOutput()
-	if exitCode(err) != 1 || !strings.Contains(string(out), `PIERRE_TSS_ALGORITHM`) || !strings.Contains(string(out), "hybrid") {
-		t.Fatalf("exit %d: %s", exitCode(err), out)
+	if testutil.ExitCode(err) != 1 || !strings.Contains(string(out), `PIERRE_TSS_ALGORITHM`) || !strings.Contains(string(out), "hybrid") {
+		t.Fatalf("exit %d: %s", testutil.ExitCode(err), out)
 	}
 }

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/pierre-fitness/pierre/internal/testutil"
 )
 
 // benchSessions opens n client sessions on one server, each with its own
@@ -25,7 +27,7 @@ func benchSessions(b *testing.B, s *testServer, n int) []*mcp.ClientSession {
 		tr := &http.Transport{MaxIdleConnsPerHost: 4}
 		c := mcp.NewClient(&mcp.Implementation{Name: "bench", Version: "1"}, nil)
 		cs, err := c.Connect(context.Background(), &mcp.StreamableClientTransport{Endpoint: s.URL + "/mcp",
-			HTTPClient: &http.Client{Transport: bearerTransport{token: token, base: tr}}, DisableStandaloneSSE: true}, nil)
+			HTTPClient: &http.Client{Transport: testutil.Bearer{Token: token, Base: tr}}, DisableStandaloneSSE: true}, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -17,25 +17,15 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/pierre-fitness/pierre/internal/store/storetest"
+	"github.com/pierre-fitness/pierre/internal/testutil"
 )
-
-type bearerTransport struct {
-	token string
-	base  http.RoundTripper
-}
-
-func (b bearerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("Authorization", "Bearer "+b.token)
-	return b.base.RoundTrip(r)
-}
 
 // connect opens a go-sdk client session to the server as token.
 func connect(t testing.TB, s *testServer, token string, opts *mcp.ClientOptions) *mcp.ClientSession {
 	t.Helper()
 	c := mcp.NewClient(&mcp.Implementation{Name: "pierre-test", Version: "1"}, opts)
 	tr := &mcp.StreamableClientTransport{Endpoint: s.URL + "/mcp",
-		HTTPClient: &http.Client{Transport: bearerTransport{token: token, base: http.DefaultTransport}}}
+		HTTPClient: &http.Client{Transport: testutil.Bearer{Token: token, Base: http.DefaultTransport}}}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	cs, err := c.Connect(ctx, tr, nil)

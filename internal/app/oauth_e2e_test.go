@@ -19,6 +19,7 @@ import (
 
 	"github.com/pierre-fitness/pierre/internal/app/apptest"
 	"github.com/pierre-fitness/pierre/internal/store/storetest"
+	"github.com/pierre-fitness/pierre/internal/testutil"
 )
 
 func getJSON(t testing.TB, u string, out any) {
@@ -52,7 +53,7 @@ func postForm(t testing.TB, u string, v url.Values) (int, map[string]any) {
 func connectWithToken(ctx context.Context, s *testServer, token string) (*mcp.ClientSession, error) {
 	c := mcp.NewClient(&mcp.Implementation{Name: "oauth-e2e", Version: "1"}, nil)
 	return c.Connect(ctx, &mcp.StreamableClientTransport{Endpoint: s.URL + "/mcp", DisableStandaloneSSE: true,
-		HTTPClient: &http.Client{Transport: bearerTransport{token: token, base: http.DefaultTransport}}}, nil)
+		HTTPClient: &http.Client{Transport: testutil.Bearer{Token: token, Base: http.DefaultTransport}}}, nil)
 }
 
 // TestOAuthEndToEndFollowingTheMCPAuthSpec walks the MCP authorization

@@ -9,18 +9,8 @@ import (
 
 	"github.com/pierre-fitness/pierre/internal/app/apptest"
 	"github.com/pierre-fitness/pierre/internal/config"
+	"github.com/pierre-fitness/pierre/internal/testutil"
 )
-
-type bearer struct {
-	token string
-	next  http.RoundTripper
-}
-
-func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("Authorization", "Bearer "+b.token)
-	return b.next.RoundTrip(r)
-}
 
 // benchCall measures one get_athlete call; the bridge's cost is the
 // difference between BenchmarkToolCallThroughBridge and ...Direct.
@@ -38,7 +28,7 @@ func benchCall(b *testing.B, cs *mcp.ClientSession) {
 
 func BenchmarkToolCallDirect(b *testing.B) {
 	s := apptest.Start(b, config.SQLite, apptest.Options{})
-	hc := &http.Client{Transport: bearer{s.DemoToken(b), http.DefaultTransport}}
+	hc := &http.Client{Transport: testutil.Bearer{Token: s.DemoToken(b), Base: http.DefaultTransport}}
 	c := mcp.NewClient(&mcp.Implementation{Name: "bench", Version: "1"}, nil)
 	cs, err := c.Connect(context.Background(), &mcp.StreamableClientTransport{Endpoint: s.URL + "/mcp", HTTPClient: hc}, nil)
 	if err != nil {

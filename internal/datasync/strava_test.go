@@ -20,19 +20,9 @@ import (
 	"github.com/pierre-fitness/pierre/internal/provider/vendorhttp"
 	"github.com/pierre-fitness/pierre/internal/store"
 	"github.com/pierre-fitness/pierre/internal/store/storetest"
+	"github.com/pierre-fitness/pierre/internal/testutil"
 	"github.com/pierre-fitness/pierre/internal/vendorbudget"
 )
-
-type bearer struct {
-	token string
-	next  http.RoundTripper
-}
-
-func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("Authorization", "Bearer "+b.token)
-	return b.next.RoundTrip(r)
-}
 
 // stravaClients gives each user a real Strava client whose requests take
 // budget slots first; the user id doubles as the fake's token.
@@ -45,7 +35,7 @@ func (c stravaClients) Client(_ context.Context, p auth.Principal, name string) 
 	if name != provider.Strava {
 		return nil, fmt.Errorf("no %s here", name)
 	}
-	hc := &http.Client{Transport: &vendorbudget.Transport{Budget: c.budget, Base: bearer{p.UserID, http.DefaultTransport}}}
+	hc := &http.Client{Transport: &vendorbudget.Transport{Budget: c.budget, Base: testutil.Bearer{Token: p.UserID, Base: http.DefaultTransport}}}
 	return strava.New(vendorhttp.WithBaseURL(c.base), vendorhttp.WithRetry(4, time.Minute)).
 		NewClient(provider.Connection{UserKey: p.TenantID + "/" + p.UserID, HTTP: hc}), nil
 }
