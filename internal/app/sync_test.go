@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -16,6 +18,7 @@ import (
 	"github.com/pierre-fitness/pierre/internal/config"
 	"github.com/pierre-fitness/pierre/internal/provider/strava/stravatest"
 	"github.com/pierre-fitness/pierre/internal/store"
+	"github.com/pierre-fitness/pierre/internal/store/storetest"
 	"github.com/pierre-fitness/pierre/internal/vendorbudget"
 )
 
@@ -179,4 +182,64 @@ func demoOwner(t testing.TB, s *testServer) store.Owner {
 		t.Fatal(err)
 	}
 	return store.Owner{TenantID: d.User.TenantID, UserID: d.User.ID}
+}
+
+// TestStoredCopyAnswersLikeTheProvider reads the demo athlete's whole
+// history, which reaches past the sync depth, once through Pierre's copy
+// and once straight from the provider (the same database, PIERRE_SYNC=off):
+// the answers must be the same activities in the same order.
+func TestStoredCopyAnswersLikeTheProvider(t *testing.T) {
+	var key [32]byte
+	rand.Read(key[:])
+	mek := base64.StdEncoding.EncodeToString(key[:])
+	db := storetest.DatabaseURL(t, config.SQLite)
+	ids := func(s *testServer) []string {
+		cs := connect(t, s, demoToken(t, s), nil)
+		defer cs.Close() // an open session would hold the server's shutdown
+		var out []string
+		for offset := 0; ; offset += 200 {
+			_, page := call(t, cs, "get_activities", map[string]any{"limit": 200, "offset": offset})
+			for _, a := range page["activities"].([]any) {
+				out = append(out, a.(map[string]any)["id"].(string))
+			}
+			if page["has_more"] != true {
+				return out
+			}
+		}
+	}
+	stored := startServerOn(t, db, "PIERRE_MASTER_ENCRYPTION_KEY", mek, "PIERRE_SYNC_DEPTH_DAYS", "200")
+	owner := demoOwner(t, stored)
+	ids(stored) // first use starts the backfill
+	deadline := time.Now().Add(time.Minute)
+	for {
+		st, err := stored.App.Store.SyncState(context.Background(), owner, "synthetic")
+		if err == nil && st.Phase == "incremental" && !stored.App.Syncer.Running(owner, "synthetic") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("backfill did not finish: %+v %v", st, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	fromCopy := ids(stored)
+	// The copy holds only the last 200 days; the rest came from the provider.
+	if n, _ := stored.App.Store.CountRecords(context.Background(), owner, "synthetic", store.KindActivity); n >= len(fromCopy) || n == 0 {
+		t.Fatalf("%d activities stored for a 200-day depth, %d answered: the test does not cross the depth", n, len(fromCopy))
+	}
+	stored.Stop()
+	<-stored.Done
+	stored.Done <- nil
+	live := ids(startServerOn(t, db, "PIERRE_MASTER_ENCRYPTION_KEY", mek, "PIERRE_SYNC", "off"))
+	if len(fromCopy) < 100 || strings.Join(fromCopy, ",") != strings.Join(live, ",") {
+		t.Fatalf("the copy answered %d activities, the provider %d; first difference at %d", len(fromCopy), len(live), firstDiff(fromCopy, live))
+	}
+}
+
+func firstDiff(a, b []string) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
 }

@@ -148,7 +148,7 @@ func (c *storedClient) Activities(ctx context.Context, q provider.ActivityQuery)
 	}
 	after := q.After
 	if after.Before(from) {
-		after = from.Add(-time.Millisecond)
+		after = from
 	}
 	recs, err := c.records.Records(ctx, c.owner, c.name, store.KindActivity, store.RecordQuery{After: after, Before: q.Before, Limit: limit, Offset: offset})
 	if err != nil {
@@ -176,6 +176,8 @@ func (c *storedClient) Activities(ctx context.Context, q provider.ActivityQuery)
 func (c *storedClient) liveActivities(ctx context.Context, q provider.ActivityQuery, cursor string) (provider.ActivityPage, error) {
 	lq := q
 	lq.Cursor = cursor
+	// The backfill copied what started after BackfillFrom; the provider
+	// gives the rest (to the millisecond the store keeps).
 	if lq.Before.IsZero() || lq.Before.After(c.state.BackfillFrom) {
 		lq.Before = c.state.BackfillFrom.Add(time.Millisecond)
 	}

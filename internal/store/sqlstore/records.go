@@ -188,7 +188,7 @@ func msOrZero(t time.Time) int64 {
 func (s *Store) SyncState(ctx context.Context, o store.Owner, provider string) (store.SyncState, error) {
 	st, err := scanSync(s.queryRow(ctx, s.db, `SELECT `+syncColumns+` FROM sync_states
 		WHERE tenant_id = ? AND user_id = ? AND provider = ?`, o.TenantID, o.UserID, provider))
-	if errors.Is(err, sql.ErrNoRows) {
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && st.Phase == "") {
 		return store.SyncState{}, store.ErrNotFound
 	}
 	if err != nil {
@@ -217,8 +217,10 @@ func (s *Store) SaveSyncState(ctx context.Context, o store.Owner, st store.SyncS
 // ClaimSync implements store.Records with one conditional statement, so
 // two replicas can never both hold the lease.
 func (s *Store) ClaimSync(ctx context.Context, o store.Owner, provider, holder string, now, until time.Time) (bool, error) {
-	if _, err := s.exec(ctx, s.db, `INSERT INTO sync_states (tenant_id, user_id, provider, updated_at)
-		VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id, user_id, provider) DO NOTHING`,
+	// A row made only to hold the lease has no phase: SyncState reports it
+	// as never synced until the sync saves its first state.
+	if _, err := s.exec(ctx, s.db, `INSERT INTO sync_states (tenant_id, user_id, provider, phase, updated_at)
+		VALUES (?, ?, ?, '', ?) ON CONFLICT (tenant_id, user_id, provider) DO NOTHING`,
 		o.TenantID, o.UserID, provider, ms(now)); err != nil {
 		return false, fmt.Errorf("claim sync: %w", err)
 	}

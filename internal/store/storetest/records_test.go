@@ -95,6 +95,10 @@ func TestSyncStateAndLease(t *testing.T) {
 		if ok, err := s.ClaimSync(ctx, o, "strava", "replica-a", t0, t0.Add(time.Minute)); !ok || err != nil {
 			t.Fatalf("first claim: %v %v", ok, err)
 		}
+		// Holding the lease is not having synced.
+		if _, err := s.SyncState(ctx, o, "strava"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("a lease alone reads as a sync state: %v", err)
+		}
 		if ok, _ := s.ClaimSync(ctx, o, "strava", "replica-b", t0.Add(time.Second), t0.Add(time.Minute)); ok {
 			t.Fatal("a second replica took a live lease")
 		}
