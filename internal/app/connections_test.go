@@ -549,10 +549,20 @@ func TestProviderCallbackFailures(t *testing.T) {
 // An access token about to expire is refreshed once, however many calls
 // need it at the same moment.
 func TestProviderTokenRefreshOnce(t *testing.T) {
+	for _, name := range oauthVendors {
+		t.Run(name, func(t *testing.T) { testTokenRefreshOnce(t, name) })
+	}
+}
+
+// oauthVendors are the vendors with classic OAuth tokens (Terra uses an API
+// key and has nothing to refresh).
+var oauthVendors = []string{"strava", "garmin", "fitbit", "whoop", "coros"}
+
+func testTokenRefreshOnce(t *testing.T, name string) {
 	f := startWithVendors(t, config.SQLite)
-	v := f.vendors["fitbit"]
+	v := f.vendors[name]
 	v.expiresIn = 120 // inside the 5-minute margin
-	f.connectVendor(t, "fitbit")
+	f.connectVendor(t, name)
 	first := v.current()
 
 	var wg sync.WaitGroup
@@ -563,7 +573,7 @@ func TestProviderTokenRefreshOnce(t *testing.T) {
 			defer wg.Done()
 			// Different limits defeat the response cache.
 			res, err := f.cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "get_activities",
-				Arguments: map[string]any{"provider": "fitbit", "limit": 1, "offset": i}})
+				Arguments: map[string]any{"provider": name, "limit": 1, "offset": i}})
 			if err != nil {
 				errs <- err.Error()
 			} else if res.IsError {
@@ -583,7 +593,7 @@ func TestProviderTokenRefreshOnce(t *testing.T) {
 		t.Fatal("the refreshed token is not in use")
 	}
 	// The refreshed token lasts: no further refresh.
-	call(t, f.cs, "get_activities", map[string]any{"provider": "fitbit", "limit": 2})
+	call(t, f.cs, "get_activities", map[string]any{"provider": name, "limit": 2})
 	if n := v.refreshes.Load(); n != 1 {
 		t.Fatalf("refreshed again (%d)", n)
 	}
@@ -592,13 +602,19 @@ func TestProviderTokenRefreshOnce(t *testing.T) {
 // A refresh token the vendor no longer accepts marks the connection as
 // needing re-authorisation, and the assistant is told to reconnect.
 func TestProviderExpiredRefreshTokenAsksToReconnect(t *testing.T) {
+	for _, name := range oauthVendors {
+		t.Run(name, func(t *testing.T) { testExpiredRefreshAsksToReconnect(t, name) })
+	}
+}
+
+func testExpiredRefreshAsksToReconnect(t *testing.T, name string) {
 	f := startWithVendors(t, config.SQLite)
-	v := f.vendors["strava"]
+	v := f.vendors[name]
 	v.expiresIn = 60
 	v.rejectRefresh = true
-	f.connectVendor(t, "strava")
+	f.connectVendor(t, name)
 
-	res, _ := call(t, f.cs, "get_activities", map[string]any{"provider": "strava"})
+	res, _ := call(t, f.cs, "get_activities", map[string]any{"provider": name})
 	if !res.IsError {
 		t.Fatal("expired authorisation did not fail")
 	}
@@ -606,12 +622,12 @@ func TestProviderExpiredRefreshTokenAsksToReconnect(t *testing.T) {
 	if !strings.Contains(msg, "connect_provider") || !strings.Contains(msg, "reconnect") {
 		t.Fatalf("message does not say to reconnect: %s", msg)
 	}
-	st := f.statuses(t, f.token)["strava"]
+	st := f.statuses(t, f.token)[name]
 	if st["status"] != "reauth_required" || !strings.Contains(st["message"].(string), "connect_provider") {
 		t.Fatalf("status: %v", st)
 	}
 	// Further calls fail fast without asking the vendor again.
-	call(t, f.cs, "get_activities", map[string]any{"provider": "strava"})
+	call(t, f.cs, "get_activities", map[string]any{"provider": name})
 	if n := v.refreshes.Load(); n != 1 {
 		t.Fatalf("vendor saw %d refresh attempts, want 1", n)
 	}
@@ -623,8 +639,8 @@ func TestProviderExpiredRefreshTokenAsksToReconnect(t *testing.T) {
 	v.mu.Lock()
 	v.expiresIn, v.rejectRefresh = 21600, false
 	v.mu.Unlock()
-	f.connectVendor(t, "strava")
-	if res, _ := call(t, f.cs, "get_activities", map[string]any{"provider": "strava", "limit": 1}); res.IsError {
+	f.connectVendor(t, name)
+	if res, _ := call(t, f.cs, "get_activities", map[string]any{"provider": name, "limit": 1}); res.IsError {
 		t.Fatalf("after reconnect: %s", errorText(res))
 	}
 }
