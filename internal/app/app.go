@@ -245,6 +245,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		if err := a.Syncer.Resume(a.background); err != nil {
 			a.Log.Warn("resume interrupted syncs", "err", err)
 		}
+		go a.Syncer.RunSchedule(bg, a.Config.SyncInterval)
 	}
 	go a.pruneSigningKeys(bg)
 	if err := a.Notify.Run(bg); err != nil {

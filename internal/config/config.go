@@ -53,6 +53,9 @@ type Config struct {
 	// SyncDepthDays is how far back the first sync of a provider copies
 	// (PIERRE_SYNC_DEPTH_DAYS, default 365).
 	SyncDepthDays int
+	// SyncInterval is how often copies are brought up to date on a
+	// schedule (PIERRE_SYNC_INTERVAL_MINUTES, default 60).
+	SyncInterval time.Duration
 	// SyncDisabled (PIERRE_SYNC=off) keeps no copy of provider data: every
 	// read asks the provider, as before the activity store existed.
 	SyncDisabled bool
@@ -314,6 +317,7 @@ func build(get func(string) (string, bool), fl *Flags) (*Config, error) {
 	c.OAuthCodeTTL = time.Duration(integer("OAUTH_CODE_TTL_SECONDS", 600, 10, 600)) * time.Second
 
 	c.SyncDepthDays = integer("PIERRE_SYNC_DEPTH_DAYS", 365, 7, 3650)
+	c.SyncInterval = time.Duration(integer("PIERRE_SYNC_INTERVAL_MINUTES", 60, 5, 1440)) * time.Minute
 	c.StravaWebhookVerifyToken = str("PIERRE_STRAVA_WEBHOOK_VERIFY_TOKEN", "")
 	c.FitbitSubscriberVerifyCode = str("PIERRE_FITBIT_SUBSCRIBER_VERIFY_CODE", "")
 	c.StravaWebhookSubscriptionID = int64(integer("PIERRE_STRAVA_WEBHOOK_SUBSCRIPTION_ID", 0, 0, 1<<31-1))

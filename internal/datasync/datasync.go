@@ -579,6 +579,40 @@ func DecodeStreams(b []byte) (fitness.Streams, error) {
 	return sm, err
 }
 
+// RunSchedule starts an incremental sync, every `every`, for each copy
+// whose last success is older than that, until ctx ends. The budget keeps
+// the whole round within vendors' limits; reads never wait for it.
+func (s *Syncer) RunSchedule(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			s.ScheduleRound(ctx, every)
+		}
+	}
+}
+
+// ScheduleRound starts the syncs one tick of RunSchedule starts, and
+// returns how many.
+func (s *Syncer) ScheduleRound(ctx context.Context, every time.Duration) int {
+	stale, err := s.Records.StaleSyncs(ctx, s.now().Add(-every), 1000)
+	if err != nil {
+		s.log().Warn("list syncs due", "err", err)
+		return 0
+	}
+	n := 0
+	for _, st := range stale {
+		if !s.Running(st.Owner, st.Provider) {
+			s.Start(ctx, st.Owner, st.Provider)
+			n++
+		}
+	}
+	return n
+}
+
 // Resume restarts syncs a crash or restart left unfinished.
 func (s *Syncer) Resume(ctx context.Context) error {
 	un, err := s.Records.UnfinishedSyncs(ctx)

@@ -180,3 +180,36 @@ func TestTwoBackfillsShareTheBudgetFairly(t *testing.T) {
 		t.Fatalf("when %s finished, the other backfill had only %d of 300: the budget was not shared fairly", finishedFirst, otherAtFinish)
 	}
 }
+
+// TestScheduleSyncsStaleCopies: a copy older than the schedule's interval
+// gets an incremental sync that brings in what is new at the vendor.
+func TestScheduleSyncsStaleCopies(t *testing.T) {
+	st := storetest.Open(t, config.SQLite)
+	windows := []vendorbudget.Window{{Length: time.Second, Limit: 600}}
+	vendor := stravatest.New(t, windows, map[string]*stravatest.Athlete{"carol": {ID: 44, Activities: 20}})
+	vendor.Now = vendor.Now.Add(-3 * time.Hour) // the copy is made three hours ago
+	clock := time.Now().Add(-3 * time.Hour)
+	s := newSyncer(st, stravaClients{base: vendor.URL, budget: vendorbudget.New("strava", windows, vendorbudget.NewLocal())}, "replica-1")
+	s.Now = func() time.Time { return clock }
+	carol := store.Owner{TenantID: "t1", UserID: "carol"}
+	if _, err := s.Sync(context.Background(), carol, provider.Strava); err != nil {
+		t.Fatal(err)
+	}
+	if n := s.ScheduleRound(context.Background(), time.Hour); n != 0 {
+		t.Fatalf("a fresh copy was scheduled (%d)", n)
+	}
+	// Now the newest activity at Strava is newer than the copy.
+	vendor.Now = vendor.Now.Add(3 * time.Hour)
+	clock = clock.Add(3 * time.Hour)
+	if n := s.ScheduleRound(context.Background(), time.Hour); n != 1 {
+		t.Fatalf("%d syncs scheduled for one stale copy", n)
+	}
+	s.Wait()
+	r, err := st.Record(context.Background(), carol, provider.Strava, store.KindActivity, strconv.FormatInt(stravatest.ActivityID(0), 10))
+	if err != nil || !r.At.Equal(vendor.Start(0)) {
+		t.Fatalf("the scheduled sync did not bring the newest activity in: %v %v (want start %v)", r.At, err, vendor.Start(0))
+	}
+	if state, _ := st.SyncState(context.Background(), carol, provider.Strava); !state.LastSuccessAt.Equal(clock.Truncate(time.Millisecond)) {
+		t.Fatalf("last success %v, want %v", state.LastSuccessAt, clock)
+	}
+}

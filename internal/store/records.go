@@ -90,6 +90,9 @@ type Records interface {
 	ReleaseSync(ctx context.Context, o Owner, provider, holder string) error
 	// UnfinishedSyncs lists syncs left running or waiting (e.g. by a crash).
 	UnfinishedSyncs(ctx context.Context) ([]OwnedSyncState, error)
+	// StaleSyncs lists up to limit finished backfills whose last success is
+	// before `before`, oldest first: the schedule's next incremental syncs.
+	StaleSyncs(ctx context.Context, before time.Time, limit int) ([]OwnedSyncState, error)
 }
 
 // OwnedSyncState is a sync state with its owner.

@@ -248,6 +248,21 @@ func (s *Store) UnfinishedSyncs(ctx context.Context) ([]store.OwnedSyncState, er
 	if err != nil {
 		return nil, fmt.Errorf("list unfinished syncs: %w", err)
 	}
+	return scanOwnedSyncs(rows)
+}
+
+// StaleSyncs implements store.Records.
+func (s *Store) StaleSyncs(ctx context.Context, before time.Time, limit int) ([]store.OwnedSyncState, error) {
+	rows, err := s.query(ctx, s.db, `SELECT `+syncColumns+`, tenant_id, user_id FROM sync_states
+		WHERE phase = 'incremental' AND status IN ('idle', 'failed') AND last_success_at < ?
+		ORDER BY last_success_at LIMIT ?`, ms(before), limit)
+	if err != nil {
+		return nil, fmt.Errorf("list stale syncs: %w", err)
+	}
+	return scanOwnedSyncs(rows)
+}
+
+func scanOwnedSyncs(rows *sql.Rows) ([]store.OwnedSyncState, error) {
 	defer rows.Close()
 	var out []store.OwnedSyncState
 	for rows.Next() {

@@ -129,5 +129,14 @@ func TestSyncStateAndLease(t *testing.T) {
 		if err != nil || len(un) != 1 || un[0].Owner != o || un[0].Cursor != "page-3" {
 			t.Fatalf("unfinished: %+v %v", un, err)
 		}
+		// Finished copies become due for the schedule once stale, oldest first.
+		bob := store.Owner{TenantID: "t2", UserID: "bob"}
+		s.SaveSyncState(ctx, o, store.SyncState{Provider: "strava", Phase: "incremental", Status: "idle", LastSuccessAt: t0})
+		s.SaveSyncState(ctx, bob, store.SyncState{Provider: "fitbit", Phase: "incremental", Status: "failed", LastSuccessAt: t0.Add(-time.Hour)})
+		s.SaveSyncState(ctx, bob, store.SyncState{Provider: "strava", Phase: "incremental", Status: "idle", LastSuccessAt: t0.Add(time.Hour)})
+		due, err := s.StaleSyncs(ctx, t0.Add(time.Minute), 10)
+		if err != nil || len(due) != 2 || due[0].Owner != bob || due[0].Provider != "fitbit" || due[1].Owner != o {
+			t.Fatalf("due syncs: %+v %v", due, err)
+		}
 	})
 }
