@@ -67,6 +67,7 @@ type App struct {
 	Syncer        *datasync.Syncer
 	StravaWebhook *webhooks.Strava
 	FitbitWebhook *webhooks.Fitbit
+	GarminWebhook *webhooks.Garmin
 	// background bounds work that outlives a request (syncs); Close ends it.
 	background     context.Context
 	stopBackground context.CancelFunc
@@ -206,6 +207,7 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 			if a.Syncer != nil {
 				mux.Handle("/api/webhooks/strava", a.StravaWebhook)
 				mux.Handle("/api/webhooks/fitbit", a.FitbitWebhook)
+				mux.Handle("/api/webhooks/garmin", a.GarminWebhook)
 			}
 			configtools.Mount(mux, authn, a.Store)
 			tenantApps.Mount(mux, authn)
@@ -220,6 +222,7 @@ func (a *App) Close() error {
 	if a.Syncer != nil {
 		a.StravaWebhook.Wait()
 		a.FitbitWebhook.Wait()
+		a.GarminWebhook.Wait()
 		a.Syncer.Wait() // syncs save their place before the store closes
 	}
 	if a.Redis != nil {

@@ -200,6 +200,9 @@ func (v *fakeVendor) revoke(w http.ResponseWriter, r *http.Request) {
 	v.revokes.Add(1)
 }
 
+// garminUserID is what Garmin's GET /user/id answers for the fake's user.
+const garminUserID = "4aacafe82427c251df9c9592d0c06768"
+
 func (v *fakeVendor) api(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/api")
 	q := r.URL.Query()
@@ -218,6 +221,9 @@ func (v *fakeVendor) api(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	switch {
+	case v.name == "garmin" && path == "/user/id": // Garmin Health API: who the token belongs to
+		io.WriteString(w, `{"userId":"`+garminUserID+`"}`)
+		return
 	case v.name == "terra" && r.Method == "POST" && path == "/auth/generateWidgetSession":
 		var body map[string]string
 		json.NewDecoder(r.Body).Decode(&body)
@@ -440,7 +446,7 @@ func testProviderOAuthRoundTrip(t *testing.T, d config.Driver) {
 			if strings.Contains(string(sealed), v.current()) || strings.Contains(string(sealed), "refresh-") {
 				t.Fatal("tokens stored in clear")
 			}
-			if want := map[string]string{"strava": "134815", "fitbit": "GGNJL9", "coros": corosOpenID}[name]; vendorUser != want {
+			if want := map[string]string{"strava": "134815", "fitbit": "GGNJL9", "coros": corosOpenID, "garmin": garminUserID}[name]; vendorUser != want {
 				t.Errorf("vendor user id %q, want %q", vendorUser, want)
 			}
 		})

@@ -77,6 +77,8 @@ func (a *App) assembleSync(now func() time.Time) {
 	}
 	a.FitbitWebhook = &webhooks.Fitbit{VerifyCode: a.Config.FitbitSubscriberVerifyCode, ClientSecret: fitbitApp.ClientSecret,
 		Owners: a.Store, Syncer: a.Syncer, Background: a.background, Log: a.Log}
+	a.GarminWebhook = &webhooks.Garmin{Token: a.Config.GarminPushToken, Owners: a.Store, Syncer: a.Syncer,
+		Checker: vendorChecker{a}, Background: a.background, Log: a.Log}
 	a.Data = athletedata.New(a.Providers, &datasync.Connector{Inner: a.Connections, Records: a.Store, Syncer: a.Syncer,
 		Background: a.background, Log: a.Log}, a.Config.DefaultProvider)
 }

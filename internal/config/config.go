@@ -67,6 +67,9 @@ type Config struct {
 	// FitbitSubscriberVerifyCode is the subscriber verification code from
 	// Fitbit's developer console; it enables /api/webhooks/fitbit.
 	FitbitSubscriberVerifyCode string
+	// GarminPushToken is the secret in the notification URL registered with
+	// Garmin (…/api/webhooks/garmin?token=…); it enables the endpoint.
+	GarminPushToken string
 	// Demo seeds a demo tenant and athlete at start-up and prints how to
 	// connect an assistant.
 	Demo bool
@@ -320,6 +323,7 @@ func build(get func(string) (string, bool), fl *Flags) (*Config, error) {
 	c.SyncInterval = time.Duration(integer("PIERRE_SYNC_INTERVAL_MINUTES", 60, 5, 1440)) * time.Minute
 	c.StravaWebhookVerifyToken = str("PIERRE_STRAVA_WEBHOOK_VERIFY_TOKEN", "")
 	c.FitbitSubscriberVerifyCode = str("PIERRE_FITBIT_SUBSCRIBER_VERIFY_CODE", "")
+	c.GarminPushToken = str("PIERRE_GARMIN_PUSH_TOKEN", "")
 	c.StravaWebhookSubscriptionID = int64(integer("PIERRE_STRAVA_WEBHOOK_SUBSCRIPTION_ID", 0, 0, 1<<31-1))
 	switch v := strings.ToLower(str("PIERRE_SYNC", "on")); v {
 	case "on", "true", "1":

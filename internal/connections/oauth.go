@@ -235,6 +235,9 @@ func (m *Manager) Complete(ctx context.Context, name string, q url.Values) Callb
 		return fail(http.StatusInternalServerError, "Pierre could not save the connection; please try again.")
 	}
 	m.Cache.DeletePrefix(ctx, k.cachePrefix())
+	if conn.VendorUserID == "" && name != provider.Terra {
+		m.learnVendorUserID(ctx, conn, toks.AccessToken)
+	}
 	res.OK, res.Status = true, http.StatusOK
 	res.Message = d.DisplayName + " is connected. You can close this window and return to your assistant."
 	m.notify(ctx, k, EventOAuthCompleted, true, d.DisplayName+" connected")
@@ -320,6 +323,46 @@ func (m *Manager) completeTerra(ctx context.Context, app App, st store.OAuthConn
 	conn.VendorUserID = uid
 	conn.Scopes = strings.ToLower(info.User.Provider)
 	return conn, nil
+}
+
+// learnVendorUserID asks the vendor who the user is when the token answer
+// did not say (Garmin, WHOOP): push notifications name users by that id.
+// It uses the token just issued, as it is (no refresh). Failing only means
+// pushes for this user are not matched; reads still work.
+func (m *Manager) learnVendorUserID(ctx context.Context, conn store.ProviderConnection, access string) {
+	prov, _, err := m.descriptor(conn.Provider)
+	if err != nil || access == "" {
+		return
+	}
+	var base http.RoundTripper = http.DefaultTransport
+	if m.Transport != nil {
+		base = m.Transport(conn.Provider, base)
+	}
+	if t := Vendors[conn.Provider].Transport; t != nil {
+		base = t(base)
+	}
+	hc := &http.Client{Timeout: 30 * time.Second, Transport: staticBearer{token: access, base: base}}
+	a, err := prov.NewClient(provider.Connection{HTTP: hc}).Athlete(ctx)
+	if err != nil || a.ID == "" {
+		m.Log.Debug("vendor user id not learned", "provider", conn.Provider, "err", err)
+		return
+	}
+	conn.VendorUserID = a.ID
+	if err := m.Store.UpsertProviderConnection(ctx, conn); err != nil {
+		m.Log.Warn("store vendor user id", "provider", conn.Provider, "err", err)
+	}
+}
+
+// staticBearer sends one access token as is.
+type staticBearer struct {
+	token string
+	base  http.RoundTripper
+}
+
+func (s staticBearer) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	r.Header.Set("Authorization", "Bearer "+s.token)
+	return s.base.RoundTrip(r)
 }
 
 func (m *Manager) notify(ctx context.Context, k key, event string, ok bool, msg string) {
