@@ -77,6 +77,21 @@ func (s *Service) Connections(ctx context.Context, p auth.Principal) (map[string
 	return s.conn.Connections(ctx, p)
 }
 
+// SyncReporter is a Connector that also knows how complete and fresh
+// Pierre's copy of each provider's data is.
+type SyncReporter interface {
+	ConnectionsWithSync(ctx context.Context, p auth.Principal) (map[string]Connection, error)
+}
+
+// ConnectionsWithSync is Connections with each connection's sync status,
+// when the connector keeps a copy (costlier: for status answers only).
+func (s *Service) ConnectionsWithSync(ctx context.Context, p auth.Principal) (map[string]Connection, error) {
+	if r, ok := s.conn.(SyncReporter); ok {
+		return r.ConnectionsWithSync(ctx, p)
+	}
+	return s.conn.Connections(ctx, p)
+}
+
 // candidates orders provider names for automatic selection: the priority
 // list with a non-synthetic default provider first, synthetic always last so
 // that connecting a real provider takes over from demo data.

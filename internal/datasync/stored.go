@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/pierre-fitness/pierre/internal/athletedata"
 	"github.com/pierre-fitness/pierre/internal/auth"
@@ -33,11 +36,36 @@ type Connector struct {
 	// Background bounds the syncs reads start (the server's lifetime).
 	Background context.Context
 	Log        *slog.Logger
+
+	decodedOnce sync.Once
+	decoded     *lru.Cache[decodedKey, fitness.Activity]
 }
 
-// Connections implements athletedata.Connector, adding each connected
-// provider's sync status.
+// decodedKey names one stored version of an activity: a re-sync changes
+// SyncedAt, so a cached decoding can never be stale.
+type decodedKey struct {
+	owner         store.Owner
+	provider, id  string
+	syncedAtMilli int64
+}
+
+// activityCache holds decoded activities: decoding the stored JSON is the
+// largest cost of answering from the copy, and the same activities are read
+// again and again.
+func (c *Connector) activityCache() *lru.Cache[decodedKey, fitness.Activity] {
+	c.decodedOnce.Do(func() { c.decoded, _ = lru.New[decodedKey, fitness.Activity](50_000) })
+	return c.decoded
+}
+
+// Connections implements athletedata.Connector (on the hot path of every
+// tool call: no sync status here).
 func (c *Connector) Connections(ctx context.Context, p auth.Principal) (map[string]athletedata.Connection, error) {
+	return c.Inner.Connections(ctx, p)
+}
+
+// ConnectionsWithSync implements athletedata.SyncReporter: Connections
+// plus each connected provider's sync status.
+func (c *Connector) ConnectionsWithSync(ctx context.Context, p auth.Principal) (map[string]athletedata.Connection, error) {
 	conns, err := c.Inner.Connections(ctx, p)
 	if err != nil {
 		return nil, err
@@ -103,7 +131,7 @@ func (c *Connector) Client(ctx context.Context, p auth.Principal, name string) (
 		noteFreshness(ctx, Freshness{Provider: name, Source: "provider", SyncRunning: running, SyncPercent: Percent(st, time.Now())})
 		return live, nil
 	}
-	return &storedClient{live: live, records: c.Records, owner: o, name: name, state: st, running: running}, nil
+	return &storedClient{live: live, records: c.Records, owner: o, name: name, state: st, running: running, decoded: c.activityCache()}, nil
 }
 
 // storedClient reads the synced copy and, for what the copy does not
@@ -115,6 +143,21 @@ type storedClient struct {
 	name    string
 	state   store.SyncState
 	running bool
+	decoded *lru.Cache[decodedKey, fitness.Activity]
+}
+
+// activity decodes a stored activity, or takes it from the cache.
+func (c *storedClient) activity(r store.Record) (fitness.Activity, error) {
+	k := decodedKey{c.owner, c.name, r.ID, r.SyncedAt.UnixMilli()}
+	if a, ok := c.decoded.Get(k); ok {
+		return a, nil
+	}
+	var a fitness.Activity
+	if err := json.Unmarshal(r.Payload, &a); err != nil {
+		return a, fmt.Errorf("stored %s activity %s: %w", c.name, r.ID, err)
+	}
+	c.decoded.Add(k, a)
+	return a, nil
 }
 
 func (c *storedClient) note(ctx context.Context, source string) {
@@ -157,8 +200,8 @@ func (c *storedClient) Activities(ctx context.Context, q provider.ActivityQuery)
 	c.note(ctx, "store")
 	page := provider.ActivityPage{Activities: make([]fitness.Activity, 0, len(recs))}
 	for _, r := range recs {
-		var a fitness.Activity
-		if err := json.Unmarshal(r.Payload, &a); err != nil {
+		a, err := c.activity(r)
+		if err != nil {
 			return provider.ActivityPage{}, err
 		}
 		page.Activities = append(page.Activities, a)
@@ -199,8 +242,7 @@ func (c *storedClient) Activity(ctx context.Context, id string) (fitness.Activit
 		return fitness.Activity{}, err
 	}
 	c.note(ctx, "store")
-	var a fitness.Activity
-	return a, json.Unmarshal(r.Payload, &a)
+	return c.activity(r)
 }
 
 func (c *storedClient) Streams(ctx context.Context, id string) (fitness.Streams, error) {

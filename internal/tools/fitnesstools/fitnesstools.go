@@ -219,7 +219,7 @@ func connectionStatus(data *athletedata.Service, syncer Syncer) tools.Handler[st
 				return nil, fmt.Errorf("sync %s: %w", in.SyncNow, err)
 			}
 		}
-		conns, err := data.Connections(ctx, c.Principal)
+		conns, err := data.ConnectionsWithSync(ctx, c.Principal)
 		if err != nil {
 			return nil, err
 		}
