@@ -146,6 +146,47 @@ type storedClient struct {
 	decoded *lru.Cache[decodedKey, fitness.Activity]
 }
 
+// fill puts the activities named by keys into out, from the cache or, for
+// the ones not cached, from one query for their stored JSON.
+func (c *storedClient) fill(ctx context.Context, keys []store.Record, out []fitness.Activity) error {
+	var missing []string
+	at := map[string]int{}
+	for i, k := range keys {
+		if a, ok := c.decoded.Get(decodedKey{c.owner, c.name, k.ID, k.SyncedAt.UnixMilli()}); ok {
+			out[i] = a
+			continue
+		}
+		missing = append(missing, k.ID)
+		at[k.ID] = i
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	recs, err := c.records.RecordsByID(ctx, c.owner, c.name, store.KindActivity, missing)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		a, err := c.activity(r)
+		if err != nil {
+			return err
+		}
+		out[at[r.ID]] = a
+		delete(at, r.ID)
+	}
+	if len(at) > 0 {
+		// Deleted between the two queries (a webhook): ask the provider.
+		for id, i := range at {
+			a, err := c.live.Activity(ctx, id)
+			if err != nil {
+				return err
+			}
+			out[i] = a
+		}
+	}
+	return nil
+}
+
 // activity decodes a stored activity, or takes it from the cache.
 func (c *storedClient) activity(r store.Record) (fitness.Activity, error) {
 	k := decodedKey{c.owner, c.name, r.ID, r.SyncedAt.UnixMilli()}
@@ -193,18 +234,14 @@ func (c *storedClient) Activities(ctx context.Context, q provider.ActivityQuery)
 	if after.Before(from) {
 		after = from
 	}
-	recs, err := c.records.Records(ctx, c.owner, c.name, store.KindActivity, store.RecordQuery{After: after, Before: q.Before, Limit: limit, Offset: offset})
+	recs, err := c.records.RecordKeys(ctx, c.owner, c.name, store.KindActivity, store.RecordQuery{After: after, Before: q.Before, Limit: limit, Offset: offset})
 	if err != nil {
 		return provider.ActivityPage{}, err
 	}
 	c.note(ctx, "store")
-	page := provider.ActivityPage{Activities: make([]fitness.Activity, 0, len(recs))}
-	for _, r := range recs {
-		a, err := c.activity(r)
-		if err != nil {
-			return provider.ActivityPage{}, err
-		}
-		page.Activities = append(page.Activities, a)
+	page := provider.ActivityPage{Activities: make([]fitness.Activity, len(recs))}
+	if err := c.fill(ctx, recs, page.Activities); err != nil {
+		return provider.ActivityPage{}, err
 	}
 	switch {
 	case len(recs) == limit:

@@ -77,6 +77,12 @@ type Records interface {
 	DeleteRecord(ctx context.Context, o Owner, provider string, kind RecordKind, id string) error
 	Record(ctx context.Context, o Owner, provider string, kind RecordKind, id string) (Record, error)
 	Records(ctx context.Context, o Owner, provider string, kind RecordKind, q RecordQuery) ([]Record, error)
+	// RecordKeys is Records without the payloads (cheap: a covering index),
+	// for callers that keep decoded records by (ID, SyncedAt).
+	RecordKeys(ctx context.Context, o Owner, provider string, kind RecordKind, q RecordQuery) ([]Record, error)
+	// RecordsByID loads the named records, payloads included; missing ones
+	// are left out.
+	RecordsByID(ctx context.Context, o Owner, provider string, kind RecordKind, ids []string) ([]Record, error)
 	CountRecords(ctx context.Context, o Owner, provider string, kind RecordKind) (int, error)
 	// DeleteProviderRecords removes everything copied from provider (on
 	// disconnect or deauthorisation), sync state included.

@@ -87,9 +87,21 @@ func (s *Store) Record(ctx context.Context, o store.Owner, provider string, kind
 
 // Records implements store.Records.
 func (s *Store) Records(ctx context.Context, o store.Owner, provider string, kind store.RecordKind, q store.RecordQuery) ([]store.Record, error) {
+	return s.records(ctx, o, provider, kind, q, true)
+}
+
+// RecordKeys implements store.Records.
+func (s *Store) RecordKeys(ctx context.Context, o store.Owner, provider string, kind store.RecordKind, q store.RecordQuery) ([]store.Record, error) {
+	return s.records(ctx, o, provider, kind, q, false)
+}
+
+func (s *Store) records(ctx context.Context, o store.Owner, provider string, kind store.RecordKind, q store.RecordQuery, payload bool) ([]store.Record, error) {
 	var b strings.Builder
-	b.WriteString(`SELECT record_id, at, sport, payload, synced_at FROM athlete_records
-		WHERE tenant_id = ? AND user_id = ? AND provider = ? AND kind = ?`)
+	b.WriteString(`SELECT record_id, at, sport, synced_at`)
+	if payload {
+		b.WriteString(`, payload`)
+	}
+	b.WriteString(` FROM athlete_records WHERE tenant_id = ? AND user_id = ? AND provider = ? AND kind = ?`)
 	args := []any{o.TenantID, o.UserID, provider, string(kind)}
 	if !q.After.IsZero() {
 		b.WriteString(` AND at > ?`)
@@ -107,7 +119,7 @@ func (s *Store) Records(ctx context.Context, o store.Owner, provider string, kin
 	if q.Limit > 0 {
 		fmt.Fprintf(&b, ` LIMIT %d OFFSET %d`, q.Limit, max(q.Offset, 0))
 	} else if q.Offset > 0 {
-		// SQLite needs a LIMIT before OFFSET; -1 and ALL mean none.
+		// SQLite needs a LIMIT before OFFSET; -1 means none.
 		if s.driver == config.Postgres {
 			fmt.Fprintf(&b, ` OFFSET %d`, q.Offset)
 		} else {
@@ -123,7 +135,40 @@ func (s *Store) Records(ctx context.Context, o store.Owner, provider string, kin
 	for rows.Next() {
 		r := store.Record{Provider: provider, Kind: kind}
 		var at, synced int64
-		if err := rows.Scan(&r.ID, &at, &r.Sport, &r.Payload, &synced); err != nil {
+		dest := []any{&r.ID, &at, &r.Sport, &synced}
+		if payload {
+			dest = append(dest, &r.Payload)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		r.At, r.SyncedAt = fromMS(at), fromMS(synced)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// RecordsByID implements store.Records.
+func (s *Store) RecordsByID(ctx context.Context, o store.Owner, provider string, kind store.RecordKind, ids []string) ([]store.Record, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	q := `SELECT record_id, at, sport, synced_at, payload FROM athlete_records
+		WHERE tenant_id = ? AND user_id = ? AND provider = ? AND kind = ? AND record_id IN (?` + strings.Repeat(", ?", len(ids)-1) + `)`
+	args := []any{o.TenantID, o.UserID, provider, string(kind)}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := s.query(ctx, s.db, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("load %d %s records: %w", len(ids), kind, err)
+	}
+	defer rows.Close()
+	var out []store.Record
+	for rows.Next() {
+		r := store.Record{Provider: provider, Kind: kind}
+		var at, synced int64
+		if err := rows.Scan(&r.ID, &at, &r.Sport, &synced, &r.Payload); err != nil {
 			return nil, err
 		}
 		r.At, r.SyncedAt = fromMS(at), fromMS(synced)

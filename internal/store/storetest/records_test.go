@@ -48,6 +48,24 @@ func TestRecordsAreIdempotentOrderedAndPrivate(t *testing.T) {
 		if err != nil || len(got) != 3 || got[0].ID != "1006" || got[2].ID != "1004" {
 			t.Fatalf("page: %+v %v", got, err)
 		}
+		// Keys come in the same order without the JSON; the JSON by id.
+		keys, err := s.RecordKeys(ctx, alice, "strava", store.KindActivity, store.RecordQuery{
+			After: t0.Add(time.Hour), Before: t0.Add(8 * time.Hour), Limit: 3, Offset: 1})
+		if err != nil || len(keys) != 3 || keys[0].ID != "1006" || keys[0].Payload != nil || !keys[0].SyncedAt.Equal(t0.Add(time.Hour)) || keys[0].Sport != "run" {
+			t.Fatalf("keys: %+v %v", keys, err)
+		}
+		byID, err := s.RecordsByID(ctx, alice, "strava", store.KindActivity, []string{"1003", "1006", "nope"})
+		if err != nil || len(byID) != 2 {
+			t.Fatalf("by id: %+v %v", byID, err)
+		}
+		for _, r := range byID {
+			if r.ID == "1003" && string(r.Payload) != `{"id":"1003","name":"renamed"}` {
+				t.Fatalf("by id payload: %s", r.Payload)
+			}
+		}
+		if other, _ := s.RecordsByID(ctx, store.Owner{TenantID: "t2", UserID: "alice"}, "strava", store.KindActivity, []string{"1003"}); len(other) != 0 {
+			t.Fatal("another tenant read a record by id")
+		}
 		if got, _ := s.Records(ctx, alice, "strava", store.KindActivity, store.RecordQuery{Sport: "ride"}); len(got) != 0 {
 			t.Fatalf("sport filter: %d", len(got))
 		}
