@@ -69,16 +69,16 @@ func (a *App) assembleSync(now func() time.Time) {
 	})
 	a.StravaWebhook = &webhooks.Strava{
 		VerifyToken: a.Config.StravaWebhookVerifyToken, SubscriptionID: a.Config.StravaWebhookSubscriptionID,
-		Owners: a.Store, Syncer: a.Syncer, Records: a.Store, Checker: vendorChecker{a}, Background: a.background, Log: a.Log,
+		Owners: a.Store, Syncer: a.Syncer, Records: a.Store, Checker: vendorChecker{a}, Worker: webhooks.Worker{Background: a.background, Log: a.Log},
 	}
 	var fitbitApp connections.App
 	if p, ok := a.Providers.Get(provider.Fitbit); ok {
 		fitbitApp = connections.LoadApp(a.Config.Lookup, a.Config.BaseURL, p.Descriptor())
 	}
 	a.FitbitWebhook = &webhooks.Fitbit{VerifyCode: a.Config.FitbitSubscriberVerifyCode, ClientSecret: fitbitApp.ClientSecret,
-		Owners: a.Store, Syncer: a.Syncer, Background: a.background, Log: a.Log}
+		Owners: a.Store, Syncer: a.Syncer, Worker: webhooks.Worker{Background: a.background, Log: a.Log}}
 	a.GarminWebhook = &webhooks.Garmin{Token: a.Config.GarminPushToken, Owners: a.Store, Syncer: a.Syncer,
-		Checker: vendorChecker{a}, Background: a.background, Log: a.Log}
+		Checker: vendorChecker{a}, Worker: webhooks.Worker{Background: a.background, Log: a.Log}}
 	a.Data = athletedata.New(a.Providers, &datasync.Connector{Inner: a.Connections, Records: a.Store, Syncer: a.Syncer,
 		Background: a.background, Log: a.Log}, a.Config.DefaultProvider)
 }

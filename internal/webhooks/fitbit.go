@@ -9,9 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"sync"
 
 	"github.com/pierre-fitness/pierre/internal/provider"
 	"github.com/pierre-fitness/pierre/internal/store"
@@ -52,10 +50,7 @@ type Fitbit struct {
 	ClientSecret string
 	Owners       Owners
 	Syncer       Syncer
-	Background   context.Context
-	Log          *slog.Logger
-
-	wg sync.WaitGroup
+	Worker
 }
 
 // Signature is what Fitbit sends in X-Fitbit-Signature for body.
@@ -95,32 +90,12 @@ func (h *Fitbit) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 			return
 		}
-		ctx := h.Background
-		if ctx == nil {
-			ctx = context.Background()
-		}
-		h.wg.Add(1)
-		go func() {
-			defer h.wg.Done()
-			if err := h.Handle(ctx, ns); err != nil {
-				h.log().Warn("fitbit notification", "err", err)
-			}
-		}()
+		h.later("fitbit notification", func(ctx context.Context) error { return h.Handle(ctx, ns) })
 		w.WriteHeader(http.StatusNoContent)
 	default:
 		w.Header().Set("Allow", "GET, POST")
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "use GET (verification) or POST (notifications)"})
 	}
-}
-
-// Wait waits for notifications being processed.
-func (h *Fitbit) Wait() { h.wg.Wait() }
-
-func (h *Fitbit) log() *slog.Logger {
-	if h.Log == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return h.Log
 }
 
 // Handle starts one incremental sync per Pierre user a batch concerns:

@@ -7,9 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"sync"
 
 	"github.com/pierre-fitness/pierre/internal/provider"
 	"github.com/pierre-fitness/pierre/internal/store"
@@ -47,14 +45,11 @@ func ParseGarminNotification(body []byte) (map[string][]GarminNotice, error) {
 // Garmin's portal carries a secret (?token=PIERRE_GARMIN_PUSH_TOKEN);
 // and a notification only ever starts a sync with the user's own token.
 type Garmin struct {
-	Token      string
-	Owners     Owners
-	Syncer     Syncer
-	Checker    Checker
-	Background context.Context
-	Log        *slog.Logger
-
-	wg sync.WaitGroup
+	Token   string
+	Owners  Owners
+	Syncer  Syncer
+	Checker Checker
+	Worker
 }
 
 // ServeHTTP implements http.Handler.
@@ -82,28 +77,8 @@ func (h *Garmin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}
-	ctx := h.Background
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	h.wg.Add(1)
-	go func() {
-		defer h.wg.Done()
-		if err := h.Handle(ctx, m); err != nil {
-			h.log().Warn("garmin notification", "err", err)
-		}
-	}()
+	h.later("garmin notification", func(ctx context.Context) error { return h.Handle(ctx, m) })
 	w.WriteHeader(http.StatusOK)
-}
-
-// Wait waits for notifications being processed.
-func (h *Garmin) Wait() { h.wg.Wait() }
-
-func (h *Garmin) log() *slog.Logger {
-	if h.Log == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return h.Log
 }
 
 // Handle starts one incremental sync per Pierre user named; a

@@ -12,10 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"strconv"
-	"sync"
 
 	"github.com/pierre-fitness/pierre/internal/provider"
 	"github.com/pierre-fitness/pierre/internal/store"
@@ -86,12 +84,7 @@ type Strava struct {
 	Syncer         Syncer
 	Records        Records
 	Checker        Checker
-	// Background bounds event processing, which happens after the answer
-	// (Strava wants 200 within two seconds).
-	Background context.Context
-	Log        *slog.Logger
-
-	wg sync.WaitGroup
+	Worker
 }
 
 // ServeHTTP implements http.Handler.
@@ -127,32 +120,12 @@ func (h *Strava) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusForbidden, map[string]string{"error": "unknown subscription_id"})
 			return
 		}
-		ctx := h.Background
-		if ctx == nil {
-			ctx = context.Background()
-		}
-		h.wg.Add(1)
-		go func() {
-			defer h.wg.Done()
-			if err := h.Handle(ctx, e); err != nil {
-				h.log().Warn("strava webhook event", "object_type", e.ObjectType, "aspect_type", e.AspectType, "err", err)
-			}
-		}()
+		h.later("strava webhook event", func(ctx context.Context) error { return h.Handle(ctx, e) })
 		w.WriteHeader(http.StatusOK)
 	default:
 		w.Header().Set("Allow", "GET, POST")
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "use GET (handshake) or POST (events)"})
 	}
-}
-
-// Wait waits for events being processed.
-func (h *Strava) Wait() { h.wg.Wait() }
-
-func (h *Strava) log() *slog.Logger {
-	if h.Log == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return h.Log
 }
 
 // Handle applies one event to every Pierre user connected to the owner.
