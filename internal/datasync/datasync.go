@@ -463,6 +463,9 @@ func (s *Syncer) storeActivities(ctx context.Context, o store.Owner, c provider.
 		if a.StartTime.After(st.Newest) {
 			st.Newest = a.StartTime
 		}
+		if st.Phase == PhaseBackfill && (st.Oldest.IsZero() || a.StartTime.Before(st.Oldest)) {
+			st.Oldest = a.StartTime
+		}
 	}
 	if _, err := s.Records.UpsertRecords(ctx, o, recs); err != nil {
 		return err

@@ -127,11 +127,19 @@ func (c *Connector) Client(ctx context.Context, p auth.Principal, name string) (
 		c.Syncer.Start(bg, o, name)
 		running = true
 	}
+	sc := &storedClient{live: live, records: c.Records, owner: o, name: name, state: st, running: running,
+		from: st.BackfillFrom, decoded: c.activityCache()}
 	if st.Phase == PhaseBackfill {
-		noteFreshness(ctx, Freshness{Provider: name, Source: "provider", SyncRunning: running, SyncPercent: Percent(st, time.Now())})
-		return live, nil
+		if st.Oldest.IsZero() {
+			noteFreshness(ctx, Freshness{Provider: name, Source: "provider", SyncRunning: running, SyncPercent: Percent(st, time.Now())})
+			return live, nil
+		}
+		// Newest first: activities from the oldest copied one to now are
+		// all here already; the rest, and sleep and health (copied last),
+		// come from the provider until the backfill ends.
+		sc.from, sc.partial = st.Oldest, true
 	}
-	return &storedClient{live: live, records: c.Records, owner: o, name: name, state: st, running: running, decoded: c.activityCache()}, nil
+	return sc, nil
 }
 
 // storedClient reads the synced copy and, for what the copy does not
@@ -143,6 +151,10 @@ type storedClient struct {
 	name    string
 	state   store.SyncState
 	running bool
+	// from is where the copy's activities start; partial means a backfill
+	// is still running (only activities since from are copied).
+	from    time.Time
+	partial bool
 	decoded *lru.Cache[decodedKey, fitness.Activity]
 }
 
@@ -203,6 +215,9 @@ func (c *storedClient) activity(r store.Record) (fitness.Activity, error) {
 
 func (c *storedClient) note(ctx context.Context, source string) {
 	f := Freshness{Provider: c.name, Source: source, SyncRunning: c.running}
+	if c.partial {
+		f.SyncPercent = Percent(c.state, time.Now())
+	}
 	if !c.state.LastSuccessAt.IsZero() {
 		t := c.state.LastSuccessAt
 		f.SyncedAt = &t
@@ -217,7 +232,7 @@ func (c *storedClient) Activities(ctx context.Context, q provider.ActivityQuery)
 	if limit <= 0 {
 		limit = 30
 	}
-	from := c.state.BackfillFrom
+	from := c.from
 	if strings.HasPrefix(q.Cursor, "l") || (!q.Before.IsZero() && !q.Before.After(from)) {
 		return c.liveActivities(ctx, q, strings.TrimPrefix(q.Cursor, "l"))
 	}
@@ -258,8 +273,8 @@ func (c *storedClient) liveActivities(ctx context.Context, q provider.ActivityQu
 	lq.Cursor = cursor
 	// The backfill copied what started after BackfillFrom; the provider
 	// gives the rest (to the millisecond the store keeps).
-	if lq.Before.IsZero() || lq.Before.After(c.state.BackfillFrom) {
-		lq.Before = c.state.BackfillFrom.Add(time.Millisecond)
+	if lq.Before.IsZero() || lq.Before.After(c.from) {
+		lq.Before = c.from.Add(time.Millisecond)
 	}
 	c.note(ctx, "provider")
 	page, err := c.live.Activities(ctx, lq)
@@ -323,7 +338,7 @@ func (c *storedClient) stored(ctx context.Context, kind store.RecordKind, id str
 }
 
 func (c *storedClient) Sleep(ctx context.Context, from, to time.Time) ([]fitness.SleepSession, error) {
-	if from.Before(c.state.BackfillFrom) {
+	if c.partial || from.Before(c.from) {
 		c.note(ctx, "provider")
 		return c.live.Sleep(ctx, from, to)
 	}
@@ -331,7 +346,7 @@ func (c *storedClient) Sleep(ctx context.Context, from, to time.Time) ([]fitness
 }
 
 func (c *storedClient) Recovery(ctx context.Context, from, to time.Time) ([]fitness.DailyRecovery, error) {
-	if from.Before(c.state.BackfillFrom) {
+	if c.partial || from.Before(c.from) {
 		c.note(ctx, "provider")
 		return c.live.Recovery(ctx, from, to)
 	}
@@ -339,7 +354,7 @@ func (c *storedClient) Recovery(ctx context.Context, from, to time.Time) ([]fitn
 }
 
 func (c *storedClient) Health(ctx context.Context, from, to time.Time) ([]fitness.HealthMetrics, error) {
-	if from.Before(c.state.BackfillFrom) {
+	if c.partial || from.Before(c.from) {
 		c.note(ctx, "provider")
 		return c.live.Health(ctx, from, to)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pierre-fitness/pierre/internal/athletedata"
 	"github.com/pierre-fitness/pierre/internal/auth"
 	"github.com/pierre-fitness/pierre/internal/config"
 	"github.com/pierre-fitness/pierre/internal/datasync"
@@ -60,16 +61,43 @@ func TestBackfillStaysWithinStravaLimitsAndResumesWithoutDuplicates(t *testing.T
 			ctx, kill := context.WithCancel(vendorbudget.WithPriority(context.Background(), vendorbudget.Background))
 			var percents []float64
 			var mu sync.Mutex
+			// Midway, a person asks for their latest rides: the part of the
+			// history already copied answers, without a request to Strava.
+			reader := &datasync.Connector{Inner: connectedTo{clients}, Records: st, Syncer: first}
+			var midway []string
 			first.OnProgress(func(_ store.Owner, s store.SyncState) {
 				mu.Lock()
 				percents = append(percents, datasync.Percent(s, time.Now()))
 				mu.Unlock()
+				if s.Done >= 300 && midway == nil {
+					before := vendor.Requests.Load()
+					rctx, fresh := datasync.WithFreshness(context.Background())
+					c, err := reader.Client(rctx, auth.Principal{TenantID: alice.TenantID, UserID: alice.UserID}, provider.Strava)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					page, err := c.Activities(rctx, provider.ActivityQuery{Limit: 5})
+					if err != nil || len(page.Activities) != 5 || page.Activities[0].ID != strconv.FormatInt(stravatest.ActivityID(0), 10) {
+						t.Errorf("reading during the backfill: %v %+v", err, page.Activities)
+					}
+					for _, a := range page.Activities {
+						midway = append(midway, a.ID)
+					}
+					f, _ := fresh().([]datasync.Freshness)
+					if vendor.Requests.Load() != before || len(f) != 1 || f[0].Source != "store" || !f[0].SyncRunning {
+						t.Errorf("read during the backfill went to Strava (%d requests) or misreported freshness: %+v", vendor.Requests.Load()-before, f)
+					}
+				}
 				if s.Done >= 300 {
 					kill()
 				}
 			})
 			if _, err := first.Sync(ctx, alice, provider.Strava); !errors.Is(err, context.Canceled) {
 				t.Fatalf("killed sync: %v", err)
+			}
+			if len(midway) != 5 {
+				t.Fatal("no read was made during the backfill")
 			}
 			mid, _ := st.SyncState(context.Background(), alice, provider.Strava)
 			if mid.Status != datasync.StatusRunning || mid.Cursor == "" || mid.Done < 300 {
@@ -212,4 +240,12 @@ func TestScheduleSyncsStaleCopies(t *testing.T) {
 	if state, _ := st.SyncState(context.Background(), carol, provider.Strava); !state.LastSuccessAt.Equal(clock.Truncate(time.Millisecond)) {
 		t.Fatalf("last success %v, want %v", state.LastSuccessAt, clock)
 	}
+}
+
+// connectedTo is a connector that reports Strava connected and opens the
+// test's Strava clients.
+type connectedTo struct{ stravaClients }
+
+func (connectedTo) Connections(context.Context, auth.Principal) (map[string]athletedata.Connection, error) {
+	return map[string]athletedata.Connection{provider.Strava: {State: athletedata.StateConnected}}, nil
 }

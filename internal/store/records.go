@@ -61,7 +61,10 @@ type SyncState struct {
 	BackfillFrom time.Time
 	// Newest is the start time of the newest activity copied; incremental
 	// syncs ask for what came after it.
-	Newest        time.Time
+	Newest time.Time
+	// Oldest is the start of the oldest activity copied; during a backfill
+	// (newest first) the copy is complete from there on.
+	Oldest        time.Time
 	Done, Total   int
 	Error         string
 	LastSuccessAt time.Time

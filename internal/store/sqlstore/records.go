@@ -199,17 +199,17 @@ func (s *Store) DeleteProviderRecords(ctx context.Context, o store.Owner, provid
 	})
 }
 
-const syncColumns = `provider, phase, status, cursor, backfill_from, newest, done, total, error, last_success_at, updated_at`
+const syncColumns = `provider, phase, status, cursor, backfill_from, newest, oldest, done, total, error, last_success_at, updated_at`
 
 func scanSync(sc interface{ Scan(...any) error }, extra ...any) (store.SyncState, error) {
 	var st store.SyncState
-	var from, newest, last, upd int64
-	dest := append([]any{&st.Provider, &st.Phase, &st.Status, &st.Cursor, &from, &newest, &st.Done, &st.Total,
+	var from, newest, oldest, last, upd int64
+	dest := append([]any{&st.Provider, &st.Phase, &st.Status, &st.Cursor, &from, &newest, &oldest, &st.Done, &st.Total,
 		&st.Error, &last, &upd}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return st, err
 	}
-	st.BackfillFrom, st.Newest, st.LastSuccessAt, st.UpdatedAt = zeroMS(from), zeroMS(newest), zeroMS(last), zeroMS(upd)
+	st.BackfillFrom, st.Newest, st.Oldest, st.LastSuccessAt, st.UpdatedAt = zeroMS(from), zeroMS(newest), zeroMS(oldest), zeroMS(last), zeroMS(upd)
 	return st, nil
 }
 
@@ -245,14 +245,14 @@ func (s *Store) SyncState(ctx context.Context, o store.Owner, provider string) (
 // SaveSyncState implements store.Records. The lease is left alone.
 func (s *Store) SaveSyncState(ctx context.Context, o store.Owner, st store.SyncState) error {
 	_, err := s.exec(ctx, s.db, `INSERT INTO sync_states (tenant_id, user_id, `+syncColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (tenant_id, user_id, provider) DO UPDATE SET
 		phase = excluded.phase, status = excluded.status, cursor = excluded.cursor,
-		backfill_from = excluded.backfill_from, newest = excluded.newest, done = excluded.done,
+		backfill_from = excluded.backfill_from, newest = excluded.newest, oldest = excluded.oldest, done = excluded.done,
 		total = excluded.total, error = excluded.error, last_success_at = excluded.last_success_at,
 		updated_at = excluded.updated_at`,
 		o.TenantID, o.UserID, st.Provider, st.Phase, st.Status, st.Cursor, msOrZero(st.BackfillFrom), msOrZero(st.Newest),
-		st.Done, st.Total, st.Error, msOrZero(st.LastSuccessAt), msOrZero(st.UpdatedAt))
+		msOrZero(st.Oldest), st.Done, st.Total, st.Error, msOrZero(st.LastSuccessAt), msOrZero(st.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("save sync state: %w", err)
 	}
