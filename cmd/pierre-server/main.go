@@ -260,6 +260,10 @@ func printConnect(w io.Writer, cfg *config.Config, d *app.Demo) {
 	sj, _ := json.MarshalIndent(stdioCfg, "  ", "  ")
 	fmt.Fprintf(w, "\n  Connect any MCP client over HTTP (paste into its MCP configuration):\n  %s\n", hj)
 	fmt.Fprintf(w, "\n  Or let a desktop assistant (Claude Desktop, Cursor) start Pierre itself, no login needed:\n  %s\n", sj)
+	bridgeCfg := map[string]any{"mcpServers": map[string]any{"pierre": map[string]any{
+		"command": filepath.Join(filepath.Dir(exe), "pierre-mcp-client"), "args": []string{"--server", cfg.BaseURL}}}}
+	bj, _ := json.MarshalIndent(bridgeCfg, "  ", "  ")
+	fmt.Fprintf(w, "\n  Or connect a desktop assistant to this server through the bridge (it signs in in your browser):\n  %s\n", bj)
 	fmt.Fprintf(w, "\n  Try: curl -s %s/mcp -H 'Authorization: Bearer <token>' -H 'Content-Type: application/json' "+
 		"-H 'Accept: application/json, text/event-stream' -d '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"+
 		"{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"curl\",\"version\":\"1\"}}}'\n\n", cfg.BaseURL)

@@ -121,7 +121,8 @@ wait:
 	base := "http://localhost:" + strconv.Itoa(port)
 	token := regexp.MustCompile(`Demo token : (\S+)`).FindStringSubmatch(out)
 	if !strings.Contains(out, base) || !strings.Contains(out, "Demo login : demo@pierre.local / ") || token == nil ||
-		!strings.Contains(out, `"Authorization": "Bearer `+token[1]+`"`) || !strings.Contains(out, `"stdio"`) {
+		!strings.Contains(out, `"Authorization": "Bearer `+token[1]+`"`) || !strings.Contains(out, `"stdio"`) ||
+		!strings.Contains(out, `pierre-mcp-client"`) {
 		t.Fatalf("connection instructions incomplete:\n%s", out)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "data", "master.key")); err != nil {
