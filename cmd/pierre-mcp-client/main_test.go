@@ -135,6 +135,30 @@ func TestTokenModeForwardsTools(t *testing.T) {
 	}
 }
 
+// TestAPIKeyMode: PIERRE_API_KEY (a pk_live_ key made on the server)
+// skips the browser sign-in.
+func TestAPIKeyMode(t *testing.T) {
+	srv := apptest.Start(t, config.SQLite, apptest.Options{})
+	var created struct {
+		APIKey string `json:"api_key"`
+	}
+	if r := srv.Do(t, "POST", "/api/keys", srv.DemoToken(t), map[string]string{"name": "desktop bridge"}, &created); r.StatusCode != 201 {
+		t.Fatalf("create key: %d", r.StatusCode)
+	}
+	cmd := exec.Command(binary, "--server", srv.URL)
+	cmd.Env = cleanEnv(t, "PIERRE_API_KEY="+created.APIKey)
+	var stderr testutil.LockedBuffer
+	cmd.Stderr = &stderr
+	cs := connect(t, cmd)
+	defer cs.Close()
+	if n := callActivities(t, cs); n != 3 {
+		t.Fatalf("%d activities with an API key", n)
+	}
+	if strings.Contains(stderr.String(), created.APIKey) || strings.Contains(stderr.String(), "open this URL") {
+		t.Fatalf("key logged or browser asked for:\n%s", stderr.String())
+	}
+}
+
 func TestFirstSignalStopsCleanly(t *testing.T) {
 	srv := apptest.Start(t, config.SQLite, apptest.Options{})
 	cmd := exec.Command(binary, "--server", srv.URL, "--token", srv.DemoToken(t))

@@ -16,6 +16,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/pierre-fitness/pierre/internal/apikeys"
 	"github.com/pierre-fitness/pierre/internal/athletedata"
 	"github.com/pierre-fitness/pierre/internal/auth"
 	"github.com/pierre-fitness/pierre/internal/config"
@@ -50,6 +51,7 @@ type App struct {
 	Vault     *vault.Vault
 	Keys      *auth.KeySet
 	Auth      *auth.Service
+	APIKeys   *apikeys.Service
 	Providers *provider.Registry
 	Data      *athletedata.Service
 	Tools     *tools.Registry
@@ -150,6 +152,12 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 	}
 	bus, limiter := sharedState(a.Redis)
 	a.Auth.SetBus(bus)
+	var keyCounter apikeys.Counter = apikeys.NewLocalCounter()
+	if a.Redis != nil {
+		keyCounter = apikeys.NewRedisCounter(a.Redis, "pierre:")
+	}
+	a.APIKeys = apikeys.New(a.Store, a.Store, keyCounter)
+	a.Auth.SetAPIKeys(a.APIKeys.Verify)
 
 	synOpts := synthetic.Options{}
 	if opts.Synthetic != nil {
@@ -201,8 +209,13 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 		BaseURL: cfg.BaseURL, Resource: cfg.MCPResourceURL(), CORS: cfg.CORSAllowedOrigins,
 		Driver: string(a.Store.Driver()), DB: a.Store, Auth: a.Auth, Users: a.Store, Tenants: a.Store,
 		Tools: a.Tools, MCP: a.MCP, ProtectLocalhost: a.IsLocalBaseURL(), Limiter: limiter, Checks: checks,
+		KeyLimit: func(ctx context.Context, p auth.Principal) (httpapi.KeyAllowance, error) {
+			al, err := a.APIKeys.Take(ctx, p)
+			return httpapi.KeyAllowance(al), err
+		},
 		Mount: func(mux *http.ServeMux, authn func(http.Handler) http.Handler) {
 			oauthSrv.Mount(mux, authn)
+			a.APIKeys.Mount(mux, authn)
 			a.mountConnections(mux, authn)
 			if a.Syncer != nil {
 				mux.Handle("/api/webhooks/strava", a.StravaWebhook)

@@ -23,6 +23,8 @@ type Principal struct {
 	TokenID    string   // jti
 	SessionID  string   // login session, when the token came from one
 	ExpiresAt  time.Time
+	// KeyTier is the tier of the API key that authenticated the request.
+	KeyTier string
 	// Method is how the request authenticated: "jwt", "api_key" or "local"
 	// (the single-user stdio mode).
 	Method string

@@ -71,6 +71,7 @@ type Service struct {
 	// principals caches verified tokens so the RSA check and the user
 	// lookup run once per token per minute, not once per request.
 	principals *expirable.LRU[string, Principal]
+	apiKeys    func(ctx context.Context, key string) (Principal, error)
 	revokedMu  sync.RWMutex
 	revoked    map[string]time.Time // jti → expiry
 
@@ -425,6 +426,12 @@ func (s *Service) Logout(ctx context.Context, p Principal) error {
 
 // Authenticate turns a bearer token into the principal it acts for.
 func (s *Service) Authenticate(ctx context.Context, token string) (Principal, error) {
+	if strings.HasPrefix(token, APIKeyPrefix) {
+		if s.apiKeys == nil {
+			return Principal{}, &TokenError{Reason: "API keys are not accepted by this server"}
+		}
+		return s.apiKeys(ctx, token)
+	}
 	if p, ok := s.principals.Get(token); ok {
 		if time.Now().After(p.ExpiresAt.Add(leeway)) {
 			s.principals.Remove(token)
@@ -457,6 +464,15 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 		ExpiresAt: c.ExpiresAt.Time, Method: "jwt"}
 	s.principals.Add(token, p)
 	return p, nil
+}
+
+// APIKeyPrefix starts every API key; such a token is checked by the
+// verifier given to SetAPIKeys rather than as a JWT.
+const APIKeyPrefix = "pk_live_"
+
+// SetAPIKeys plugs in API-key verification.
+func (s *Service) SetAPIKeys(verify func(ctx context.Context, key string) (Principal, error)) {
+	s.apiKeys = verify
 }
 
 // ForgetPrincipals drops cached verifications, so a suspension or role

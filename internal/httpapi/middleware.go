@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/pierre-fitness/pierre/internal/auth"
 )
 
 type requestIDKey struct{}
@@ -153,10 +155,15 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
+// bearerToken reads "Authorization: Bearer <token>", or a bare API key
+// ("Authorization: pk_live_…"), which the original server accepted too.
 func bearerToken(r *http.Request) string {
 	h := r.Header.Get("Authorization")
 	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
 		return strings.TrimSpace(h[7:])
+	}
+	if strings.HasPrefix(h, auth.APIKeyPrefix) {
+		return strings.TrimSpace(h)
 	}
 	return ""
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -46,6 +48,10 @@ type Deps struct {
 	Limiter func(name string, per int, window time.Duration) ratelimit.Limiter
 	// Checks are extra dependencies reported by /health and /ready (Redis).
 	Checks map[string]Pinger
+	// KeyLimit, when set, counts each API-key request against its key's
+	// allowance; an exhausted key gets 429 (API keys only: sessions and
+	// OAuth tokens are limited elsewhere).
+	KeyLimit func(ctx context.Context, p auth.Principal) (KeyAllowance, error)
 	// Mount adds routes owned by other packages (OAuth server, provider
 	// callbacks, dashboard) to the mux; it may be nil.
 	Mount func(mux *http.ServeMux, authn func(http.Handler) http.Handler)
@@ -152,8 +158,34 @@ func (s *Server) requireAuth(next http.Handler) http.Handler {
 			writeError(w, r, http.StatusInternalServerError, "internal_error", "an internal error occurred; it has been logged")
 			return
 		}
+		if p.Method == "api_key" && s.KeyLimit != nil {
+			a, err := s.KeyLimit(r.Context(), p)
+			if err != nil {
+				s.Log.Error("count API key request", "err", err, "request_id", RequestID(r.Context()))
+				writeError(w, r, http.StatusInternalServerError, "internal_error", "an internal error occurred; it has been logged")
+				return
+			}
+			h := w.Header()
+			h.Set("X-RateLimit-Limit", strconv.Itoa(a.Limit))
+			h.Set("X-RateLimit-Remaining", strconv.Itoa(a.Remaining))
+			h.Set("X-RateLimit-Reset", strconv.FormatInt(a.Reset.Unix(), 10))
+			if !a.Allowed {
+				h.Set("Retry-After", strconv.Itoa(max(1, int(time.Until(a.Reset).Seconds()+0.999))))
+				writeError(w, r, http.StatusTooManyRequests, "rate_limited",
+					fmt.Sprintf("this API key has used its %d requests until %s", a.Limit, a.Reset.UTC().Format(time.RFC3339)))
+				return
+			}
+		}
 		next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))
 	})
+}
+
+// KeyAllowance is what is left of an API key's requests.
+type KeyAllowance struct {
+	Allowed   bool
+	Limit     int
+	Remaining int
+	Reset     time.Time
 }
 
 func (s *Server) adminOnly(h http.HandlerFunc) http.Handler {
