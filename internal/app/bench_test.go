@@ -182,3 +182,19 @@ func BenchmarkToolsCallGetActivities50Serial(b *testing.B) {
 		return err
 	})
 }
+
+// BenchmarkToolsCallGetActivities50OneClient is the latency one assistant
+// sees: a single session calling in a loop, with the lean client, so the
+// figure is the server's (plus loopback HTTP).
+func BenchmarkToolsCallGetActivities50OneClient(b *testing.B) {
+	s := startServer(b, "sqlite")
+	sessions := newLoadSessions(b, s, 1, `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_activities","arguments":{"limit":50}}}`)
+	runConcurrent(b, sessions, (*loadSession).do)
+}
+
+// BenchmarkToolsCallGetActivities5OneClient is the same for a small answer.
+func BenchmarkToolsCallGetActivities5OneClient(b *testing.B) {
+	s := startServer(b, "sqlite")
+	sessions := newLoadSessions(b, s, 1, `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_activities","arguments":{"limit":5}}}`)
+	runConcurrent(b, sessions, (*loadSession).do)
+}
