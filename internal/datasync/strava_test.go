@@ -204,7 +204,7 @@ func TestTwoBackfillsShareTheBudgetFairly(t *testing.T) {
 		t.Fatalf("%d requests refused", vendor.Refused.Load())
 	}
 	t.Logf("%s finished first; the other had %d of 300", finishedFirst, otherAtFinish)
-	if otherAtFinish < 300*6/10 {
+	if otherAtFinish < 300/2 { // an unfair budget would leave it near 0
 		t.Fatalf("when %s finished, the other backfill had only %d of 300: the budget was not shared fairly", finishedFirst, otherAtFinish)
 	}
 }
