@@ -67,15 +67,21 @@ type Service struct {
 	Counter Counter
 	Now     func() time.Time
 
-	// verified caches checked keys by hash for 30 s: a revocation on
-	// another replica takes effect within that time, on this one at once.
-	verified *expirable.LRU[string, store.APIKey]
+	// verified caches checked keys, with their owner, by hash for 30 s
+	// (as auth caches JWT principals): a request then costs no query. A
+	// revocation applies at once on this replica, within 30 s elsewhere.
+	verified *expirable.LRU[string, verifiedKey]
+}
+
+type verifiedKey struct {
+	key  store.APIKey
+	user store.User
 }
 
 // New returns a service.
 func New(st store.APIKeys, users Users, c Counter) *Service {
 	return &Service{Store: st, Users: users, Counter: c, Now: time.Now,
-		verified: expirable.NewLRU[string, store.APIKey](10_000, nil, 30*time.Second)}
+		verified: expirable.NewLRU[string, verifiedKey](10_000, nil, 30*time.Second)}
 }
 
 func hash(key string) string {
@@ -140,45 +146,46 @@ func (s *Service) Revoke(ctx context.Context, p auth.Principal, id string) error
 	if err := s.Store.RevokeAPIKey(ctx, p.TenantID, p.UserID, id, s.Now()); err != nil {
 		return err
 	}
-	s.verified.Purge() // the hash is not known here; keys re-verify in a query
+	s.Forget() // the hash is not known here; keys re-verify in a query
 	return nil
 }
+
+// Forget drops the cache of verified keys (a user was suspended or changed
+// role; auth.Service calls it with its own cache).
+func (s *Service) Forget() { s.verified.Purge() }
 
 // Verify authenticates a request's key (auth.Service calls it for tokens
 // that start with Prefix).
 func (s *Service) Verify(ctx context.Context, key string) (auth.Principal, error) {
 	h := hash(key)
-	k, ok := s.verified.Get(h)
+	v, ok := s.verified.Get(h)
 	if !ok {
-		var err error
-		k, err = s.Store.APIKeyByHash(ctx, h)
+		k, err := s.Store.APIKeyByHash(ctx, h)
 		if errors.Is(err, store.ErrNotFound) {
 			return auth.Principal{}, &auth.TokenError{Reason: "unknown API key"}
 		}
 		if err != nil {
 			return auth.Principal{}, err
 		}
+		u, err := s.Users.User(ctx, k.TenantID, k.UserID)
+		if errors.Is(err, store.ErrNotFound) {
+			return auth.Principal{}, &auth.TokenError{Reason: "API key's user no longer exists"}
+		}
+		if err != nil {
+			return auth.Principal{}, err
+		}
 		s.Store.TouchAPIKey(ctx, k.ID, s.Now()) // at most every 30 s per key, thanks to the cache
+		v = verifiedKey{k, u}
+		s.verified.Add(h, v)
 	}
-	now := s.Now()
+	k, u, now := v.key, v.user, s.Now()
 	switch {
 	case k.RevokedAt != nil:
 		return auth.Principal{}, &auth.TokenError{Reason: "API key has been revoked"}
 	case k.ExpiresAt != nil && now.After(*k.ExpiresAt):
 		return auth.Principal{}, &auth.TokenError{Reason: "API key has expired; create a new one"}
-	}
-	u, err := s.Users.User(ctx, k.TenantID, k.UserID)
-	if errors.Is(err, store.ErrNotFound) {
-		return auth.Principal{}, &auth.TokenError{Reason: "API key's user no longer exists"}
-	}
-	if err != nil {
-		return auth.Principal{}, err
-	}
-	if u.Status != store.StatusActive {
+	case u.Status != store.StatusActive:
 		return auth.Principal{}, &auth.TokenError{Reason: "account is not active"}
-	}
-	if !ok {
-		s.verified.Add(h, k)
 	}
 	exp := now.Add(24 * time.Hour)
 	if k.ExpiresAt != nil && k.ExpiresAt.Before(exp) {

@@ -106,4 +106,15 @@ func TestTrialKeyAllowance(t *testing.T) {
 	if last.StatusCode != 429 || last.Header.Get("X-RateLimit-Remaining") != "0" || retry < 1 || retry > 60 {
 		t.Fatalf("11th request: %d %v", last.StatusCode, last.Header)
 	}
+
+	// Suspending the owner stops the key at once, cached or not.
+	var root tokenBody
+	s.do(t, "POST", "/admin/setup", "", map[string]string{"email": "root@example.com", "password": pw}, &root)
+	if r := s.do(t, "POST", "/api/admin/users/"+owner.UserID+"/suspend?tenant_id="+owner.TenantID, root.AccessToken, nil, nil); r.StatusCode != 200 {
+		t.Fatalf("suspend: %d", r.StatusCode)
+	}
+	var off errBody
+	if r := s.do(t, "GET", "/api/keys", k.APIKey, nil, &off); r.StatusCode != 401 || !strings.Contains(off.Error.Message, "not active") {
+		t.Fatalf("a suspended user's key: %d %+v", r.StatusCode, off)
+	}
 }

@@ -157,7 +157,7 @@ func (a *App) assemble(ctx context.Context, mek []byte, opts Options) error {
 		keyCounter = apikeys.NewRedisCounter(a.Redis, "pierre:")
 	}
 	a.APIKeys = apikeys.New(a.Store, a.Store, keyCounter)
-	a.Auth.SetAPIKeys(a.APIKeys.Verify)
+	a.Auth.SetAPIKeys(a.APIKeys.Verify, a.APIKeys.Forget)
 
 	synOpts := synthetic.Options{}
 	if opts.Synthetic != nil {

@@ -62,7 +62,7 @@ func (a *App) assembleSync(now func() time.Time) {
 	a.Syncer.OnProgress(func(o store.Owner, st store.SyncState) {
 		err := a.Notify.Publish(a.background, o.TenantID, o.UserID, "sync_progress", map[string]any{
 			"provider": st.Provider, "phase": st.Phase, "status": st.Status, "activities_synced": st.Done,
-			"percent": datasync.Percent(st, time.Now()), "error": st.Error})
+			"percent": datasync.Percent(st), "error": st.Error})
 		if err != nil {
 			a.Log.Debug("publish sync progress", "err", err)
 		}

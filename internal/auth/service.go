@@ -72,6 +72,7 @@ type Service struct {
 	// lookup run once per token per minute, not once per request.
 	principals *expirable.LRU[string, Principal]
 	apiKeys    func(ctx context.Context, key string) (Principal, error)
+	forgetKeys func() // drops the API-key verifier's cache
 	revokedMu  sync.RWMutex
 	revoked    map[string]time.Time // jti → expiry
 
@@ -470,14 +471,21 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 // verifier given to SetAPIKeys rather than as a JWT.
 const APIKeyPrefix = "pk_live_"
 
-// SetAPIKeys plugs in API-key verification.
-func (s *Service) SetAPIKeys(verify func(ctx context.Context, key string) (Principal, error)) {
-	s.apiKeys = verify
+// SetAPIKeys plugs in API-key verification; forget drops whatever the
+// verifier caches, and runs whenever cached JWT principals are dropped (a
+// suspension or role change), here and, through the bus, on every replica.
+func (s *Service) SetAPIKeys(verify func(ctx context.Context, key string) (Principal, error), forget func()) {
+	s.apiKeys, s.forgetKeys = verify, forget
 }
 
 // ForgetPrincipals drops cached verifications, so a suspension or role
 // change applies at once on this replica.
-func (s *Service) ForgetPrincipals() { s.principals.Purge() }
+func (s *Service) ForgetPrincipals() {
+	s.principals.Purge()
+	if s.forgetKeys != nil {
+		s.forgetKeys()
+	}
+}
 
 func (s *Service) isRevoked(jti string) bool {
 	s.revokedMu.RLock()
@@ -511,7 +519,7 @@ func (s *Service) Run(ctx context.Context, every time.Duration) {
 			s.revokedMu.Unlock()
 		})
 		if err == nil {
-			err = s.bus.Subscribe(ctx, topicForget, func([]byte) { s.principals.Purge() })
+			err = s.bus.Subscribe(ctx, topicForget, func([]byte) { s.ForgetPrincipals() })
 		}
 		if err != nil {
 			s.log.Warn("subscribe to auth broadcasts; relying on periodic sync", "err", err)

@@ -120,7 +120,7 @@ func (s *Syncer) log() *slog.Logger {
 }
 
 // Percent is how much of a sync is done, 0 to 100.
-func Percent(st store.SyncState, now time.Time) float64 {
+func Percent(st store.SyncState) float64 {
 	if st.Phase != PhaseBackfill {
 		return 100
 	}

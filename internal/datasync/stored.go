@@ -80,7 +80,7 @@ func (c *Connector) ConnectionsWithSync(ctx context.Context, p auth.Principal) (
 			continue // never synced yet: no status to show
 		}
 		n, _ := c.Records.CountRecords(ctx, o, name, store.KindActivity)
-		ss := &athletedata.SyncStatus{Phase: st.Phase, Status: st.Status, Percent: Percent(st, time.Now()),
+		ss := &athletedata.SyncStatus{Phase: st.Phase, Status: st.Status, Percent: Percent(st),
 			Activities: n, Error: st.Error}
 		if c.Syncer.Running(o, name) {
 			ss.Status = StatusRunning
@@ -131,7 +131,7 @@ func (c *Connector) Client(ctx context.Context, p auth.Principal, name string) (
 		from: st.BackfillFrom, decoded: c.activityCache()}
 	if st.Phase == PhaseBackfill {
 		if st.Oldest.IsZero() {
-			noteFreshness(ctx, Freshness{Provider: name, Source: "provider", SyncRunning: running, SyncPercent: Percent(st, time.Now())})
+			noteFreshness(ctx, Freshness{Provider: name, Source: "provider", SyncRunning: running, SyncPercent: Percent(st)})
 			return live, nil
 		}
 		// Newest first: activities from the oldest copied one to now are
@@ -216,7 +216,7 @@ func (c *storedClient) activity(r store.Record) (fitness.Activity, error) {
 func (c *storedClient) note(ctx context.Context, source string) {
 	f := Freshness{Provider: c.name, Source: source, SyncRunning: c.running}
 	if c.partial {
-		f.SyncPercent = Percent(c.state, time.Now())
+		f.SyncPercent = Percent(c.state)
 	}
 	if !c.state.LastSuccessAt.IsZero() {
 		t := c.state.LastSuccessAt

@@ -67,7 +67,7 @@ func TestBackfillStaysWithinStravaLimitsAndResumesWithoutDuplicates(t *testing.T
 			var midway []string
 			first.OnProgress(func(_ store.Owner, s store.SyncState) {
 				mu.Lock()
-				percents = append(percents, datasync.Percent(s, time.Now()))
+				percents = append(percents, datasync.Percent(s))
 				mu.Unlock()
 				if s.Done >= 300 && midway == nil {
 					before := vendor.Requests.Load()
@@ -112,7 +112,7 @@ func TestBackfillStaysWithinStravaLimitsAndResumesWithoutDuplicates(t *testing.T
 			second := newSyncer(st, clients, "replica-2")
 			second.OnProgress(func(_ store.Owner, s store.SyncState) {
 				mu.Lock()
-				percents = append(percents, datasync.Percent(s, time.Now()))
+				percents = append(percents, datasync.Percent(s))
 				mu.Unlock()
 			})
 			final, err := second.Sync(vendorbudget.WithPriority(context.Background(), vendorbudget.Background), alice, provider.Strava)
